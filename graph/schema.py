@@ -1,0 +1,95 @@
+"""Load the schema declared in schema.yaml and answer questions about it.
+
+The YAML file is the only place where node kinds, relationships and properties are
+declared; store DDL, validation models, the curated-format JSON Schema and the docs are
+all derived from the `Schema` object returned by `load_schema()`.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from importlib import resources
+from typing import Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field
+
+PropertyType = Literal["string", "text", "date", "integer", "float", "boolean", "string_list"]
+
+
+class Property(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    type: PropertyType
+    required: bool = False
+    values: tuple[str, ...] | None = None
+    pattern: str | None = None
+    description: str | None = None
+    derived: bool = False
+    curated_name: str | None = None
+
+
+class NodeKind(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    name: str = ""
+    description: str
+    sources_required: bool
+    key_pattern: str | None = None
+    key_hint: str | None = None
+    name_from: str | None = None
+    own_properties: dict[str, Property] = Field(default_factory=dict, alias="properties")
+    properties: dict[str, Property] = Field(default_factory=dict, alias="all_properties")
+
+
+class RelType(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    name: str = ""
+    sentence: str
+    pairs: tuple[tuple[str, str], ...]
+    temporal: bool
+    own_properties: dict[str, Property] = Field(default_factory=dict, alias="properties")
+    properties: dict[str, Property] = Field(default_factory=dict, alias="all_properties")
+
+
+class Schema(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    version: int
+    node_properties: dict[str, Property]
+    relationship_properties: dict[str, Property]
+    temporal_properties: dict[str, Property]
+    nodes: dict[str, NodeKind]
+    relationships: dict[str, RelType]
+
+    def node(self, kind: str) -> NodeKind:
+        return self.nodes[kind]
+
+    def relationship(self, rel_type: str) -> RelType:
+        return self.relationships[rel_type]
+
+
+def _complete(raw: dict[str, object]) -> dict[str, object]:
+    """Give every kind its name and its full property map (common properties first)."""
+    nodes = raw["nodes"]
+    rels = raw["relationships"]
+    assert isinstance(nodes, dict) and isinstance(rels, dict)
+    common_node = dict(raw["node_properties"])  # type: ignore[call-overload]
+    common_rel = dict(raw["relationship_properties"])  # type: ignore[call-overload]
+    temporal = dict(raw["temporal_properties"])  # type: ignore[call-overload]
+    for name, kind in nodes.items():
+        kind["name"] = name
+        kind["all_properties"] = {**common_node, **kind.get("properties", {})}
+    for name, rel in rels.items():
+        rel["name"] = name
+        extra = temporal if rel.get("temporal") else {}
+        rel["all_properties"] = {**extra, **common_rel, **rel.get("properties", {})}
+    return raw
+
+
+@cache
+def load_schema() -> Schema:
+    """The project's schema, parsed once per process."""
+    text = resources.files(__package__).joinpath("schema.yaml").read_text(encoding="utf-8")
+    return Schema.model_validate(_complete(yaml.safe_load(text)))

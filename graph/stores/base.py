@@ -1,0 +1,112 @@
+"""The small interface every store implements, and the value types it returns."""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import pandas as pd
+
+from ..schema import Schema, load_schema
+
+@dataclass(frozen=True)
+class QueryResult:
+    """Rows of a read query; `truncated` says the row cap cut the answer short."""
+
+    columns: list[str]
+    rows: list[list[Any]]
+    truncated: bool = False
+
+    def records(self) -> list[dict[str, Any]]:
+        return [dict(zip(self.columns, row, strict=True)) for row in self.rows]
+
+
+@dataclass(frozen=True)
+class Counts:
+    nodes: dict[str, int] = field(default_factory=dict)
+    relationships: dict[str, int] = field(default_factory=dict)
+
+
+class Store(ABC):
+    """A graph store holding the reachgraph schema.
+
+    Writes MERGE on keys, so writing the same rows twice changes nothing. Reads run in a
+    read-only transaction, so a write slipped into a read query is refused by the store.
+    """
+
+    backend: str
+
+    def __init__(self, schema: Schema | None = None) -> None:
+        self.schema = schema or load_schema()
+
+    @property
+    @abstractmethod
+    def location(self) -> str:
+        """Where the store is, for messages (a path or a URI, never a password)."""
+
+    @abstractmethod
+    def apply_schema(self) -> None:
+        """Create tables, constraints and indexes; harmless when already applied."""
+
+    @abstractmethod
+    def merge_nodes(self, kind: str, frame: pd.DataFrame, *, new: bool = False) -> None:
+        """MERGE nodes of one kind on `key` and set every schema property of each row.
+
+        `new=True` promises that no node of the kind exists yet, so the store may bulk-create.
+        """
+
+    @abstractmethod
+    def merge_relationships(
+        self, rel_type: str, start_kind: str, end_kind: str, frame: pd.DataFrame, *, new: bool = False
+    ) -> None:
+        """MERGE relationships on (start key, type, end key). The frame has `start`, `end`
+        and the relationship's schema properties; `new` as for `merge_nodes`."""
+
+    @abstractmethod
+    def read(
+        self,
+        cypher: str,
+        params: Mapping[str, Any] | None = None,
+        *,
+        timeout: float | None = None,
+        row_cap: int | None = None,
+    ) -> QueryResult:
+        """Run a read-only query. Dates come back as `datetime.date`."""
+
+    def counts(self) -> Counts:
+        """Node counts per kind and relationship counts per type."""
+
+        def count(cypher: str) -> int:
+            return int(self.read(cypher).rows[0][0])
+
+        return Counts(
+            {k: count(f"MATCH (n:{k}) RETURN count(n)") for k in self.schema.nodes},
+            {t: count(f"MATCH ()-[r:{t}]->() RETURN count(r)") for t in self.schema.relationships},
+        )
+
+    @abstractmethod
+    def clear(self) -> None:
+        """Delete every node and relationship (the schema stays applied)."""
+
+    @abstractmethod
+    def close(self) -> None: ...
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @staticmethod
+    def shaped(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
+        """The frame with exactly `columns`, in order, as objects, None where empty."""
+        frame = frame.reindex(columns=columns).astype(object)
+        return frame.where(frame.notna(), None)
+
+    def property_names(self, kind_or_type: str) -> list[str]:
+        """Every property a node kind or relationship type stores, in schema order."""
+        if kind_or_type in self.schema.nodes:
+            return list(self.schema.nodes[kind_or_type].properties)
+        return list(self.schema.relationships[kind_or_type].properties)

@@ -1,0 +1,30 @@
+"""Settings, read from REACHGRAPH_* environment variables (every one is listed in docs/settings.md)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from platformdirs import user_data_dir
+from pydantic import Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+def default_store() -> str:
+    return str(Path(user_data_dir("reachgraph")) / "store")
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="REACHGRAPH_", extra="ignore")
+
+    store: str = Field(
+        default_factory=default_store,
+        description="Where the graph lives: a directory for the embedded store, or a "
+        "neo4j://, neo4j+s:// or bolt:// URI for Neo4j.",
+    )
+    neo4j_user: str = Field("neo4j", description="Neo4j user name.")
+    neo4j_password: SecretStr = Field(SecretStr(""), description="Neo4j password.")
+    neo4j_database: str = Field("neo4j", description="Neo4j database name.")
+    query_timeout: float = Field(10.0, gt=0, description="Time limit of one read query, seconds.")
+    row_cap: int = Field(1000, gt=0, description="Most rows a free read query returns.")
+    host: str = Field("127.0.0.1", description="Address the API listens on.")
+    port: int = Field(8000, description="Port the API listens on.")
