@@ -15,6 +15,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field
 
 PropertyType = Literal["string", "text", "date", "integer", "float", "boolean", "string_list"]
+CodeList = Literal["iso3166", "iso4217"]
 
 
 class Property(BaseModel):
@@ -24,6 +25,7 @@ class Property(BaseModel):
     required: bool = False
     values: tuple[str, ...] | None = None
     pattern: str | None = None
+    codes: CodeList | None = None
     description: str | None = None
     derived: bool = False
     curated_name: str | None = None
@@ -35,7 +37,7 @@ class NodeKind(BaseModel):
     name: str = ""
     description: str
     sources_required: bool
-    key_pattern: str | None = None
+    key_codes: CodeList | None = None
     key_hint: str | None = None
     name_from: str | None = None
     own_properties: dict[str, Property] = Field(default_factory=dict, alias="properties")

@@ -188,14 +188,26 @@ class LadybugStore(Store):
                 result.close()
             finally:
                 if began:
-                    self._execute("ROLLBACK")
+                    self._end_read_transaction()
                 self._conn.set_query_timeout(0)
         return QueryResult(columns, rows, truncated)
 
+    def _end_read_transaction(self) -> None:
+        try:
+            self._conn.execute("ROLLBACK")
+        except RuntimeError as error:
+            # A failed or interrupted query has already ended the transaction.
+            if "No active transaction" not in str(error):
+                raise
+
     def clear(self) -> None:
+        """Drop every table (relationships first) and create them anew: faster than
+        deleting row by row, and it also drops tables of an older schema."""
         with self._lock:
-            for kind in self.schema.nodes:
-                self._execute(f"MATCH (n:{kind}) DETACH DELETE n")
+            tables = self._execute("CALL show_tables() RETURN name, type").get_all()
+            for name, kind in sorted(tables, key=lambda t: t[1] != "REL"):
+                self._execute(f"DROP TABLE IF EXISTS {name}")
+        self.apply_schema()
 
     def close(self) -> None:
         self._conn.close()

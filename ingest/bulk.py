@@ -1,0 +1,88 @@
+"""Read bulk tables: one CSV or JSON Lines file per node kind or relationship type.
+
+The file's name says what it holds (`Company.csv`, `SUBSIDIARY_OF.jsonl`, optionally with a
+suffix after a dot: `Company.part-2.csv`). Node tables have a `key` column, relationship
+tables `start` and `end`; the other columns are the schema's properties (temporal ones may
+be written `from` and `until`). In CSV an empty cell is empty and a list is written with
+`|` between items.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from pathlib import Path
+
+import numpy as np
+import orjson
+import pandas as pd
+
+from ..graph.schema import Schema
+from .problems import Problem
+from .rows import RawInput, decode
+
+_CSV_LINE = re.compile(r"line (\d+)")
+
+
+def table_name(path: Path) -> str:
+    return path.name.split(".", 1)[0]
+
+
+def read_bulk(path: Path, name: str, schema: Schema, into: RawInput) -> None:
+    table = table_name(path)
+    if table not in schema.nodes and table not in schema.relationships:
+        into.problems.append(
+            Problem(name, None, None, None,
+                    f"a bulk file is named after a node kind or relationship type "
+                    f"(Company.csv, SUBSIDIARY_OF.jsonl); {table!r} is neither")
+        )
+        return
+    text = decode(path, name, into)
+    if text is None:
+        return
+    frame = _csv(text, name, into) if path.suffix == ".csv" else _jsonl(text, name, into)
+    if frame is None:
+        return
+    frame["_file"] = name
+    frame["_lines"] = None
+    target = into.node_frames if table in schema.nodes else into.rel_frames
+    target[table].append(frame.astype(object))
+
+
+def _csv(text: str, name: str, into: RawInput) -> pd.DataFrame | None:
+    try:
+        frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
+    except (pd.errors.ParserError, pd.errors.EmptyDataError) as error:
+        found = _CSV_LINE.search(str(error))
+        line = int(found.group(1)) if found else None
+        into.problems.append(Problem(name, line, None, None, f"malformed CSV: {error}"))
+        return None
+    if frame.empty:
+        into.problems.append(Problem(name, None, None, None, "the table has a header but no rows"))
+        return None
+    frame = frame.astype(object).where(frame != "", None)
+    frame["_line"] = np.arange(2, len(frame) + 2)
+    return frame
+
+
+def _jsonl(text: str, name: str, into: RawInput) -> pd.DataFrame | None:
+    records = []
+    lines = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            record = orjson.loads(line)
+        except orjson.JSONDecodeError as error:
+            into.problems.append(Problem(name, number, None, None, f"malformed JSON: {error}"))
+            continue
+        if not isinstance(record, dict):
+            into.problems.append(Problem(name, number, None, None, "each line must be a JSON object"))
+            continue
+        records.append(record)
+        lines.append(number)
+    if not records:
+        return None
+    frame = pd.DataFrame.from_records(records).astype(object)
+    frame["_line"] = lines
+    return frame

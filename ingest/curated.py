@@ -1,0 +1,127 @@
+"""Read curated YAML files (one per dispute or instrument) into rows, keeping line numbers.
+
+A curated file has up to five top-level fields: `title`, `summary`, `sources` (Source
+nodes), `nodes` (each with its `kind`) and `relationships` (each with `start`, `type`,
+`end`). docs/curated-format.md teaches the format.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from ..graph.schema import Schema
+from .problems import Problem
+from .rows import LINE, LINES, RawInput, decode
+
+TOP_LEVEL = {"title", "summary", "sources", "nodes", "relationships"}
+_TIMESTAMP = "tag:yaml.org,2002:timestamp"
+
+
+class _Loader(yaml.SafeLoader):
+    """A safe loader that leaves dates as text (the validator parses them, with line
+    numbers) and records the line of every mapping and of each of its fields."""
+
+
+_Loader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != _TIMESTAMP]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
+def _mapping(loader: _Loader, node: yaml.MappingNode) -> dict[str, Any]:
+    loader.flatten_mapping(node)
+    result: dict[str, Any] = {}
+    lines: dict[str, int] = {}
+    for key_node, value_node in node.value:
+        key = loader.construct_object(key_node, deep=True)  # type: ignore[no-untyped-call]
+        result[key] = loader.construct_object(value_node, deep=True)  # type: ignore[no-untyped-call]
+        lines[key] = key_node.start_mark.line + 1
+    result[LINE] = node.start_mark.line + 1
+    result[LINES] = lines
+    return result
+
+
+_Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _mapping)
+
+
+def read_curated(path: Path, name: str, schema: Schema, into: RawInput) -> None:
+    text = decode(path, name, into)
+    if text is None:
+        return
+    try:
+        document = yaml.load(text, Loader=_Loader)  # noqa: S506 - a SafeLoader subclass
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        line = mark.line + 1 if mark else None
+        into.problems.append(Problem(name, line, None, None, f"malformed YAML: {error.problem}"))
+        return
+    except yaml.YAMLError as error:
+        into.problems.append(Problem(name, None, None, None, f"malformed YAML: {error}"))
+        return
+    if document is None:
+        into.problems.append(Problem(name, None, None, None, "the file is empty"))
+        return
+    if not isinstance(document, dict):
+        into.problems.append(
+            Problem(name, 1, None, None, "expected a mapping with sources, nodes, relationships")
+        )
+        return
+    for field in sorted(set(document) - TOP_LEVEL - {LINE, LINES}):
+        into.problems.append(
+            Problem(name, document[LINES][field], None, field,
+                    f"unknown top-level field; expected one of {sorted(TOP_LEVEL)}")
+        )
+    for section, kind_field in (("sources", None), ("nodes", "kind"), ("relationships", "type")):
+        entries = document.get(section) or []
+        if not isinstance(entries, list):
+            line = document[LINES].get(section)
+            into.problems.append(Problem(name, line, None, section, "expected a list"))
+            continue
+        for entry in entries:
+            _entry(entry, section, kind_field, name, document[LINES].get(section), schema, into)
+
+
+def _entry(
+    entry: Any,
+    section: str,
+    kind_field: str | None,
+    name: str,
+    section_line: int | None,
+    schema: Schema,
+    into: RawInput,
+) -> None:
+    if not isinstance(entry, dict):
+        into.problems.append(
+            Problem(name, section_line, None, section, "each entry must be a mapping")
+        )
+        return
+    row = {k: v for k, v in entry.items() if k != kind_field}
+    row["_file"] = name
+    row["_line"] = entry[LINE]
+    row["_lines"] = entry[LINES]
+    del row[LINE], row[LINES]
+    record = str(entry.get("key") or entry.get("start") or f"line {entry[LINE]}")
+    if section == "sources":
+        into.add_node("Source", row)
+    elif section == "nodes":
+        kind = entry.get("kind")
+        if kind not in schema.nodes:
+            into.problems.append(
+                Problem(name, entry[LINES].get("kind", entry[LINE]), record, "kind",
+                        f"unknown node kind {kind!r}; expected one of {sorted(schema.nodes)}")
+            )
+            return
+        into.add_node(kind, row)
+    else:
+        rel_type = entry.get("type")
+        if rel_type not in schema.relationships:
+            into.problems.append(
+                Problem(name, entry[LINES].get("type", entry[LINE]), record, "type",
+                        f"unknown relationship type {rel_type!r}; "
+                        f"expected one of {sorted(schema.relationships)}")
+            )
+            return
+        into.add_relationship(rel_type, row)

@@ -1,0 +1,172 @@
+"""The `reachgraph` command line."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, Progress, TextColumn
+
+from .graph.errors import ReachgraphError
+from .graph.stores import QueryResult, Store, open_store
+from .output import Format, print_result
+from .settings import Settings
+
+app = typer.Typer(
+    help="reachgraph: whose law reaches which data, on what basis, as of when, and who says so.",
+    no_args_is_help=True,
+    add_completion=False,
+)
+err = Console(stderr=True, soft_wrap=True)
+
+StoreOption = Annotated[
+    str | None,
+    typer.Option(
+        "--store",
+        help="A neo4j://, neo4j+s:// or bolt:// URI, or a directory for the embedded store "
+        "[default: REACHGRAPH_STORE or the user data folder]",
+        show_default=False,
+    ),
+]
+FormatOption = Annotated[Format, typer.Option("--format", "-f", help="Output format.")]
+BUNDLED = Path(__file__).parent / "data"
+
+
+def _open(store: str | None, *, read_only: bool = False) -> Store:
+    settings = Settings()
+    return open_store(
+        store or settings.store,
+        read_only=read_only,
+        neo4j_user=settings.neo4j_user,
+        neo4j_password=settings.neo4j_password.get_secret_value(),
+        neo4j_database=settings.neo4j_database,
+    )
+
+
+@app.command()
+def init(store: StoreOption = None) -> None:
+    """Create the store if needed and apply the schema (tables, constraints, indexes)."""
+    with _open(store) as graph:
+        graph.apply_schema()
+        err.print(f"schema applied to {graph.backend} store at {graph.location}")
+
+
+@app.command()
+def ingest(
+    paths: Annotated[
+        list[Path] | None,
+        typer.Argument(help="Curated .yaml files, bulk .csv/.jsonl tables, or folders of them "
+                       "[default: the bundled dataset]", show_default=False),
+    ] = None,
+    store: StoreOption = None,
+    dry_run: Annotated[bool, typer.Option(help="Validate and report what would change; write nothing.")] = False,
+) -> None:
+    """Validate input files and load them; all or nothing, and idempotent."""
+    from .ingest import load, read_inputs, validate
+
+    with _open(store) as graph:
+        graph.apply_schema()
+        inputs = paths or [BUNDLED]
+        raw = read_inputs(inputs, graph.schema)
+        valid = validate(raw, graph.schema, graph)
+        with Progress(TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed}/{task.total} tables"),
+                      console=err, transient=True) as bar:
+            tables = len(valid.nodes) + sum(len(p) for p in valid.relationships.values())
+            task = bar.add_task("loading" if not dry_run else "comparing", total=tables)
+
+            def advance(what: str, written: int) -> None:
+                bar.update(task, advance=1, description=f"{what}: {written} rows written")
+                if not err.is_terminal:
+                    err.print(f"{what}: {written} rows written")
+
+            report = load(valid, graph, dry_run=dry_run, progress=advance)
+        total = report.total()
+        verb = "would be" if dry_run else "were"
+        result = QueryResult(["group", "name", "created", "updated", "unchanged"], report.rows())
+        print_result(result, Format.table, title=f"ingest into {graph.location}")
+        err.print(
+            f"{valid.node_count()} nodes and {valid.relationship_count()} relationships valid; "
+            f"{total.created} {verb} created, {total.updated} {verb} updated, "
+            f"{total.unchanged} unchanged"
+        )
+
+
+@app.command()
+def query(
+    cypher: Annotated[str, typer.Option("--cypher", "-c", help="A read-only Cypher query.")],
+    param: Annotated[list[str] | None, typer.Option("--param", "-p", help="A parameter, name=value.")] = None,
+    store: StoreOption = None,
+    fmt: FormatOption = Format.table,
+    timeout: Annotated[float | None, typer.Option(help="Time limit in seconds [default: REACHGRAPH_QUERY_TIMEOUT]")] = None,
+    limit: Annotated[int | None, typer.Option(help="Row cap [default: REACHGRAPH_ROW_CAP]")] = None,
+) -> None:
+    """Run a read-only Cypher query; writes are refused."""
+    settings = Settings()
+    params = {}
+    for item in param or []:
+        name, sep, value = item.partition("=")
+        if not sep:
+            raise typer.BadParameter(f"expected name=value, got {item!r}", param_hint="--param")
+        params[name] = value
+    with _open(store, read_only=True) as graph:
+        result = graph.read(cypher, params, timeout=timeout or settings.query_timeout,
+                            row_cap=limit or settings.row_cap)
+    print_result(result, fmt)
+
+
+@app.command()
+def stats(store: StoreOption = None, fmt: FormatOption = Format.table) -> None:
+    """Node counts per kind and relationship counts per type."""
+    with _open(store, read_only=True) as graph:
+        counts = graph.counts()
+    rows = [["node", k, n] for k, n in counts.nodes.items()]
+    rows += [["relationship", t, n] for t, n in counts.relationships.items()]
+    print_result(QueryResult(["group", "name", "count"], rows), fmt)
+
+
+@app.command()
+def serve(
+    store: StoreOption = None,
+    host: Annotated[str | None, typer.Option(help="[default: REACHGRAPH_HOST]")] = None,
+    port: Annotated[int | None, typer.Option(help="[default: REACHGRAPH_PORT]")] = None,
+) -> None:
+    """Serve the HTTP API with uvicorn."""
+    import uvicorn
+
+    from .api.app import create_app
+
+    settings = Settings()
+    if store:
+        settings = settings.model_copy(update={"store": store})
+    application = create_app(settings)
+    host, port = host or settings.host, port or settings.port
+    err.print(f"serving the reachgraph API on http://{host}:{port} (docs at /docs)")
+    uvicorn.run(application, host=host, port=port, log_level="info")
+
+
+@app.command()
+def export(store: StoreOption = None) -> None:
+    """Export the graph for networkx, Gephi and pandas (not available yet: issue 6)."""
+    raise ReachgraphError("export is not available yet; it comes with the notebook issue (#6)")
+
+
+@app.command()
+def generate() -> None:
+    """Write synthetic bulk tables for scale tests (not available yet: issue 3)."""
+    raise ReachgraphError("generate is not available yet; it comes with the dataset issue (#3)")
+
+
+def main() -> None:
+    """Entry point: run the app, print reachgraph's own errors as one line and exit 1."""
+    try:
+        app(standalone_mode=False)
+    except ReachgraphError as error:
+        err.print(f"[red]error:[/red] {error}", highlight=False)
+        sys.exit(1)
+    except typer.Exit as done:
+        sys.exit(done.exit_code)
+    except typer.Abort:
+        sys.exit(1)

@@ -1,0 +1,98 @@
+"""Fixtures: every store test runs on the embedded store and on a real Neo4j server.
+
+Neo4j comes from `REACHGRAPH_TEST_NEO4J_URI` if set, else the suite starts Neo4j Community
+5.26 from Maven Central with scripts/neo4j-test-server (needs Java 17+ and Maven). Without
+them the Neo4j tests skip and say how to enable them; under CI a Neo4j that does not start
+fails the run.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+from collections import Counter
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from reachgraph.graph.stores import Store, open_store
+
+ROOT = Path(__file__).resolve().parent.parent
+SERVER = ROOT / "scripts" / "neo4j-test-server"
+PORT = os.environ.get("REACHGRAPH_NEO4J_TEST_PORT", "17687")
+PASSWORD = os.environ.get("REACHGRAPH_NEO4J_TEST_PASSWORD", "reachgraph-test")
+BACKENDS = ["ladybug", "neo4j"]
+
+
+@pytest.fixture(scope="session")
+def neo4j_uri() -> Iterator[str]:
+    """The URI of a running Neo4j 5, started for the session when needed."""
+    given = os.environ.get("REACHGRAPH_TEST_NEO4J_URI")
+    if given:
+        yield given
+        return
+    missing = [tool for tool in ("java", "mvn") if shutil.which(tool) is None]
+    if missing:
+        message = (
+            f"Neo4j tests skipped: {' and '.join(missing)} not found. Install a JDK 17+ and "
+            "Maven so the suite can start Neo4j 5.26 from Maven Central, or set "
+            "REACHGRAPH_TEST_NEO4J_URI (and REACHGRAPH_NEO4J_TEST_PASSWORD) to a running Neo4j 5."
+        )
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
+    was_running = subprocess.run([SERVER, "status"], capture_output=True).returncode == 0
+    started = subprocess.run([SERVER, "start"], capture_output=True, text=True)
+    if started.returncode != 0:
+        message = f"Neo4j did not start:\n{started.stderr[-3000:]}"
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
+    try:
+        yield f"bolt://127.0.0.1:{PORT}"
+    finally:
+        if not was_running:
+            subprocess.run([SERVER, "stop"], capture_output=True)
+
+
+def _open(backend: str, tmp_path: Path, request: pytest.FixtureRequest) -> Store:
+    if backend == "ladybug":
+        return open_store(str(tmp_path / "store"))
+    uri = request.getfixturevalue("neo4j_uri")
+    return open_store(uri, neo4j_password=PASSWORD)
+
+
+@pytest.fixture(params=BACKENDS)
+def backend(request: pytest.FixtureRequest) -> str:
+    """The name of the store a test runs on."""
+    name: str = request.param
+    return name
+
+
+@pytest.fixture
+def store(backend: str, tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[Store]:
+    """An empty store with the schema applied."""
+    graph = _open(backend, tmp_path, request)
+    graph.clear()
+    graph.apply_schema()
+    try:
+        yield graph
+    finally:
+        graph.close()
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    """Say how many tests ran on each store, so a skipped Neo4j cannot go unnoticed."""
+    ran: Counter[str] = Counter()
+    skipped: Counter[str] = Counter()
+    for outcome, counter in (("passed", ran), ("failed", ran), ("skipped", skipped)):
+        for report in terminalreporter.stats.get(outcome, []):
+            for backend in BACKENDS:
+                if f"[{backend}" in report.nodeid or f"-{backend}]" in report.nodeid:
+                    counter[backend] += 1
+    terminalreporter.write_line(
+        "tests per store: "
+        + ", ".join(f"{b}: {ran[b]} ran, {skipped[b]} skipped" for b in BACKENDS)
+    )

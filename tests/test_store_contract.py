@@ -1,0 +1,119 @@
+"""One suite of store behaviour, run unchanged on LadybugDB and on a real Neo4j."""
+
+from __future__ import annotations
+
+import datetime
+
+import pandas as pd
+import pytest
+
+from reachgraph.graph.errors import QueryError, QueryTimeout, WriteRefused
+from reachgraph.graph.stores import Store
+
+
+def companies(*rows: tuple[str, str]) -> pd.DataFrame:
+    return pd.DataFrame([{"key": k, "name": n, "sources": ["src-1"]} for k, n in rows])
+
+
+def test_applying_the_schema_twice_is_harmless(store: Store) -> None:
+    store.merge_nodes("Company", companies(("ms", "Microsoft Corporation")))
+    store.apply_schema()
+    store.apply_schema()
+    assert store.counts().nodes["Company"] == 1
+
+
+@pytest.mark.parametrize("new", [True, False], ids=["bulk-create", "merge"])
+def test_merge_is_idempotent_and_updates_in_place(store: Store, new: bool) -> None:
+    store.merge_nodes("Company", companies(("ms", "Microsoft"), ("sk", "Skype")), new=new)
+    store.merge_nodes("Company", companies(("ms", "Microsoft"), ("sk", "Skype")))
+    store.merge_nodes("Company", companies(("ms", "Microsoft Corporation")))
+    rows = store.read("MATCH (n:Company) RETURN n.key, n.name ORDER BY n.key").rows
+    assert rows == [["ms", "Microsoft Corporation"], ["sk", "Skype"]]
+    ownership = pd.DataFrame([{"start": "sk", "end": "ms", "share": 1.0, "sources": ["s"]}])
+    store.merge_relationships("SUBSIDIARY_OF", "Company", "Company", ownership, new=new)
+    store.merge_relationships("SUBSIDIARY_OF", "Company", "Company", ownership.assign(share=0.5))
+    assert store.counts().relationships["SUBSIDIARY_OF"] == 1
+    assert store.read("MATCH ()-[r:SUBSIDIARY_OF]->() RETURN r.share").rows == [[0.5]]
+
+
+@pytest.mark.parametrize(
+    "cypher",
+    [
+        "CREATE (n:Company {key: 'x', name: 'x'})",
+        "MERGE (n:Company {key: 'x'})",
+        "MATCH (n:Company) SET n.name = 'changed'",
+        "MATCH (n:Company) DETACH DELETE n",
+        "MATCH (n:Company {key: 'ms'}) CREATE (n)-[:SUBSIDIARY_OF]->(n)",
+    ],
+    ids=["create", "merge", "set", "delete", "create-relationship"],
+)
+def test_a_write_in_a_read_query_is_refused(store: Store, cypher: str) -> None:
+    store.merge_nodes("Company", companies(("ms", "Microsoft")))
+    with pytest.raises(WriteRefused):
+        store.read(cypher)
+    assert store.read("MATCH (n:Company) RETURN n.key, n.name").rows == [["ms", "Microsoft"]]
+    assert store.counts().relationships["SUBSIDIARY_OF"] == 0
+
+
+def test_a_syntax_error_is_a_query_error(store: Store) -> None:
+    with pytest.raises(QueryError) as caught:
+        store.read("MATCH (n:Company RETURN n")
+    assert not isinstance(caught.value, WriteRefused | QueryTimeout)
+
+
+def test_the_time_limit_cancels_a_long_query(store: Store) -> None:
+    store.merge_nodes("Company", companies(*((f"c{i}", f"C {i}") for i in range(400))))
+    # A filter on every row, so no store can answer from table sizes alone.
+    cypher = (
+        "MATCH (a:Company), (b:Company), (c:Company), (d:Company) "
+        "WHERE a.name + b.name + c.name + d.name <> '' RETURN count(*)"
+    )
+    started = datetime.datetime.now()
+    with pytest.raises(QueryTimeout):
+        store.read(cypher, timeout=0.5)
+    # 400^4 rows would take minutes; the limit stopped it long before.
+    assert (datetime.datetime.now() - started).total_seconds() < 30
+
+
+def test_the_row_cap_truncates_and_says_so(store: Store) -> None:
+    store.merge_nodes("Company", companies(*((f"c{i}", f"C {i}") for i in range(5))))
+    capped = store.read("MATCH (n:Company) RETURN n.key", row_cap=3)
+    assert len(capped.rows) == 3 and capped.truncated
+    whole = store.read("MATCH (n:Company) RETURN n.key", row_cap=5)
+    assert len(whole.rows) == 5 and not whole.truncated
+
+
+def test_dates_lists_and_unicode_round_trip(store: Store) -> None:
+    name = "Skype Communications S.à r.l. — Ελληνικά, 中文, Łódź"
+    store.merge_nodes("Company", pd.DataFrame([{"key": "sk", "name": name, "sources": ["a", "é"]}]))
+    store.merge_nodes("Company", companies(("ms", "Microsoft")))
+    acquired = datetime.date(2011, 10, 13)
+    store.merge_relationships(
+        "SUBSIDIARY_OF", "Company", "Company",
+        pd.DataFrame([{"start": "sk", "end": "ms", "valid_from": acquired, "sources": ["s1", "s2"]}]),
+    )
+    row = store.read(
+        "MATCH (a:Company {key: $key})-[r:SUBSIDIARY_OF]->(b) "
+        "RETURN a.name, a.sources, r.valid_from, r.valid_until, r.sources",
+        {"key": "sk"},
+    ).rows[0]
+    assert row == [name, ["a", "é"], acquired, None, ["s1", "s2"]]
+    assert type(row[2]) is datetime.date
+    found = store.read("MATCH (a:Company) WHERE a.name = $name RETURN a.key", {"name": name})
+    assert found.rows == [["sk"]]
+
+
+def test_counts_and_clear(store: Store) -> None:
+    store.merge_nodes("Company", companies(("a", "A"), ("b", "B")))
+    store.merge_nodes("Jurisdiction", pd.DataFrame([{"key": "BE", "name": "Belgium", "level": "state"}]))
+    store.merge_relationships(
+        "INCORPORATED_IN", "Company", "Jurisdiction",
+        pd.DataFrame([{"start": "a", "end": "BE", "sources": ["s"]}, {"start": "b", "end": "BE", "sources": ["s"]}]),
+    )
+    counts = store.counts()
+    assert counts.nodes["Company"] == 2 and counts.nodes["Jurisdiction"] == 1
+    assert counts.relationships["INCORPORATED_IN"] == 2
+    assert set(counts.nodes) == set(store.schema.nodes)
+    store.clear()
+    after = store.counts()
+    assert sum(after.nodes.values()) == 0 and sum(after.relationships.values()) == 0
