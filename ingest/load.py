@@ -56,11 +56,13 @@ def _classify(
     """The rows of `new` to write, how many are new, how many are updates."""
     if old.empty:
         return new, len(new), 0
-    old_rows = dict(zip(
-        zip(*(old[c] for c in id_columns), strict=True),
-        zip(*(old[c] for c in compare), strict=True),
-        strict=True,
-    ))
+    old_rows = dict(
+        zip(
+            zip(*(old[c] for c in id_columns), strict=True),
+            zip(*(old[c] for c in compare), strict=True),
+            strict=True,
+        )
+    )
     write = []
     created = updated = 0
     ids = zip(*(new[c] for c in id_columns), strict=True)
@@ -76,8 +78,9 @@ def _classify(
     return new.iloc[write], created, updated
 
 
-def load(valid: Valid, store: Store, *, dry_run: bool = False,
-         progress: Progress | None = None) -> LoadReport:
+def load(
+    valid: Valid, store: Store, *, dry_run: bool = False, progress: Progress | None = None
+) -> LoadReport:
     report = LoadReport(dry_run=dry_run)
     counts = store.counts()
     # Tables that hold nothing yet can be bulk-created; once written to, they cannot.
@@ -103,7 +106,7 @@ def load(valid: Valid, store: Store, *, dry_run: bool = False,
             old = _existing(
                 store,
                 f"MATCH (a:{start_kind})-[r:{rel_type}]->(b:{end_kind}) "
-                f"RETURN a.key AS start, b.key AS end, {columns}",
+                f"RETURN a.key AS start_key, b.key AS end_key, {columns}",
                 ["start", "end", *props],
             )
             write, created, updated = _classify(frame, old, ["start", "end"], props)
