@@ -58,11 +58,16 @@ def init(store: StoreOption = None) -> None:
 def ingest(
     paths: Annotated[
         list[Path] | None,
-        typer.Argument(help="Curated .yaml files, bulk .csv/.jsonl tables, or folders of them "
-                       "[default: the bundled dataset]", show_default=False),
+        typer.Argument(
+            help="Curated .yaml files, bulk .csv/.jsonl tables, or folders of them "
+            "[default: the bundled dataset]",
+            show_default=False,
+        ),
     ] = None,
     store: StoreOption = None,
-    dry_run: Annotated[bool, typer.Option(help="Validate and report what would change; write nothing.")] = False,
+    dry_run: Annotated[
+        bool, typer.Option(help="Validate and report what would change; write nothing.")
+    ] = False,
 ) -> None:
     """Validate input files and load them; all or nothing, and idempotent."""
     from .ingest import load, read_inputs, validate
@@ -72,8 +77,13 @@ def ingest(
         inputs = paths or [BUNDLED]
         raw = read_inputs(inputs, graph.schema)
         valid = validate(raw, graph.schema, graph)
-        with Progress(TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed}/{task.total} tables"),
-                      console=err, transient=True) as bar:
+        with Progress(
+            TextColumn("{task.description}"),
+            BarColumn(),
+            TextColumn("{task.completed}/{task.total} tables"),
+            console=err,
+            transient=True,
+        ) as bar:
             tables = len(valid.nodes) + sum(len(p) for p in valid.relationships.values())
             task = bar.add_task("loading" if not dry_run else "comparing", total=tables)
 
@@ -97,10 +107,14 @@ def ingest(
 @app.command()
 def query(
     cypher: Annotated[str, typer.Option("--cypher", "-c", help="A read-only Cypher query.")],
-    param: Annotated[list[str] | None, typer.Option("--param", "-p", help="A parameter, name=value.")] = None,
+    param: Annotated[
+        list[str] | None, typer.Option("--param", "-p", help="A parameter, name=value.")
+    ] = None,
     store: StoreOption = None,
     fmt: FormatOption = Format.table,
-    timeout: Annotated[float | None, typer.Option(help="Time limit in seconds [default: REACHGRAPH_QUERY_TIMEOUT]")] = None,
+    timeout: Annotated[
+        float | None, typer.Option(help="Time limit in seconds [default: REACHGRAPH_QUERY_TIMEOUT]")
+    ] = None,
     limit: Annotated[int | None, typer.Option(help="Row cap [default: REACHGRAPH_ROW_CAP]")] = None,
 ) -> None:
     """Run a read-only Cypher query; writes are refused."""
@@ -112,8 +126,12 @@ def query(
             raise typer.BadParameter(f"expected name=value, got {item!r}", param_hint="--param")
         params[name] = value
     with _open(store, read_only=True) as graph:
-        result = graph.read(cypher, params, timeout=timeout or settings.query_timeout,
-                            row_cap=limit or settings.row_cap)
+        result = graph.read(
+            cypher,
+            params,
+            timeout=timeout or settings.query_timeout,
+            row_cap=limit or settings.row_cap,
+        )
     print_result(result, fmt)
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import datetime
 import sys
-from enum import Enum
+from enum import StrEnum
 from typing import Any
 
 import orjson
@@ -15,7 +15,7 @@ from rich.table import Table
 from .graph.stores import QueryResult
 
 
-class Format(str, Enum):
+class Format(StrEnum):
     table = "table"
     csv = "csv"
     json = "json"
@@ -33,7 +33,11 @@ def _text(value: Any) -> str:
 
 def print_result(result: QueryResult, fmt: Format, *, title: str | None = None) -> None:
     if fmt is Format.json:
-        payload = {"columns": result.columns, "rows": result.records(), "truncated": result.truncated}
+        payload = {
+            "columns": result.columns,
+            "rows": result.records(),
+            "truncated": result.truncated,
+        }
         sys.stdout.buffer.write(orjson.dumps(payload, option=orjson.OPT_INDENT_2) + b"\n")
         return
     if fmt is Format.csv:

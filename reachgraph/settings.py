@@ -1,4 +1,4 @@
-"""Settings, read from REACHGRAPH_* environment variables (every one is listed in docs/settings.md)."""
+"""Settings, read from REACHGRAPH_* environment variables (each is listed in docs/settings.md)."""
 
 from __future__ import annotations
 

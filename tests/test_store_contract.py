@@ -89,8 +89,12 @@ def test_dates_lists_and_unicode_round_trip(store: Store) -> None:
     store.merge_nodes("Company", companies(("ms", "Microsoft")))
     acquired = datetime.date(2011, 10, 13)
     store.merge_relationships(
-        "SUBSIDIARY_OF", "Company", "Company",
-        pd.DataFrame([{"start": "sk", "end": "ms", "valid_from": acquired, "sources": ["s1", "s2"]}]),
+        "SUBSIDIARY_OF",
+        "Company",
+        "Company",
+        pd.DataFrame(
+            [{"start": "sk", "end": "ms", "valid_from": acquired, "sources": ["s1", "s2"]}]
+        ),
     )
     row = store.read(
         "MATCH (a:Company {key: $key})-[r:SUBSIDIARY_OF]->(b) "
@@ -105,10 +109,19 @@ def test_dates_lists_and_unicode_round_trip(store: Store) -> None:
 
 def test_counts_and_clear(store: Store) -> None:
     store.merge_nodes("Company", companies(("a", "A"), ("b", "B")))
-    store.merge_nodes("Jurisdiction", pd.DataFrame([{"key": "BE", "name": "Belgium", "level": "state"}]))
+    store.merge_nodes(
+        "Jurisdiction", pd.DataFrame([{"key": "BE", "name": "Belgium", "level": "state"}])
+    )
     store.merge_relationships(
-        "INCORPORATED_IN", "Company", "Jurisdiction",
-        pd.DataFrame([{"start": "a", "end": "BE", "sources": ["s"]}, {"start": "b", "end": "BE", "sources": ["s"]}]),
+        "INCORPORATED_IN",
+        "Company",
+        "Jurisdiction",
+        pd.DataFrame(
+            [
+                {"start": "a", "end": "BE", "sources": ["s"]},
+                {"start": "b", "end": "BE", "sources": ["s"]},
+            ]
+        ),
     )
     counts = store.counts()
     assert counts.nodes["Company"] == 2 and counts.nodes["Jurisdiction"] == 1

@@ -11,6 +11,7 @@ import pandas as pd
 
 from ..schema import Schema, load_schema
 
+
 @dataclass(frozen=True)
 class QueryResult:
     """Rows of a read query; `truncated` says the row cap cut the answer short."""
@@ -59,7 +60,13 @@ class Store(ABC):
 
     @abstractmethod
     def merge_relationships(
-        self, rel_type: str, start_kind: str, end_kind: str, frame: pd.DataFrame, *, new: bool = False
+        self,
+        rel_type: str,
+        start_kind: str,
+        end_kind: str,
+        frame: pd.DataFrame,
+        *,
+        new: bool = False,
     ) -> None:
         """MERGE relationships on (start key, type, end key). The frame has `start`, `end`
         and the relationship's schema properties; `new` as for `merge_nodes`."""

@@ -100,7 +100,9 @@ class LadybugStore(Store):
         except RuntimeError as error:
             raise StoreUnavailable(f"cannot open the embedded store at {file}: {error}") from error
         except OSError as error:
-            raise StoreUnavailable(f"cannot create the embedded store at {self.path}: {error}") from error
+            raise StoreUnavailable(
+                f"cannot create the embedded store at {self.path}: {error}"
+            ) from error
         # One connection is not safe to share between threads (the API's worker threads).
         self._lock = threading.Lock()
 
@@ -141,7 +143,13 @@ class LadybugStore(Store):
             self._execute(cypher, {"rows": frame})
 
     def merge_relationships(
-        self, rel_type: str, start_kind: str, end_kind: str, frame: pd.DataFrame, *, new: bool = False
+        self,
+        rel_type: str,
+        start_kind: str,
+        end_kind: str,
+        frame: pd.DataFrame,
+        *,
+        new: bool = False,
     ) -> None:
         if frame.empty:
             return
@@ -205,7 +213,7 @@ class LadybugStore(Store):
         deleting row by row, and it also drops tables of an older schema."""
         with self._lock:
             tables = self._execute("CALL show_tables() RETURN name, type").get_all()
-            for name, kind in sorted(tables, key=lambda t: t[1] != "REL"):
+            for name, _ in sorted(tables, key=lambda table: table[1] != "REL"):
                 self._execute(f"DROP TABLE IF EXISTS {name}")
         self.apply_schema()
 

@@ -137,7 +137,8 @@ class Neo4jStore(Store):
     def _batches(self, frame: pd.DataFrame, columns: list[str]) -> Iterator[list[dict[str, Any]]]:
         frame = self.shaped(frame, columns)
         for offset in range(0, len(frame), self.batch_size):
-            yield frame.iloc[offset : offset + self.batch_size].to_dict("records")
+            batch = frame.iloc[offset : offset + self.batch_size]
+            yield [dict(zip(columns, row, strict=True)) for row in batch.itertuples(index=False)]
 
     def merge_nodes(self, kind: str, frame: pd.DataFrame, *, new: bool = False) -> None:
         props = [k for k in self.schema.nodes[kind].properties if k != "key"]
@@ -148,7 +149,13 @@ class Neo4jStore(Store):
             self._write(cypher, {"rows": rows})
 
     def merge_relationships(
-        self, rel_type: str, start_kind: str, end_kind: str, frame: pd.DataFrame, *, new: bool = False
+        self,
+        rel_type: str,
+        start_kind: str,
+        end_kind: str,
+        frame: pd.DataFrame,
+        *,
+        new: bool = False,
     ) -> None:
         props = list(self.schema.relationships[rel_type].properties)
         sets = ", ".join(f"r.{p} = row.{p}" for p in props)
@@ -171,7 +178,7 @@ class Neo4jStore(Store):
     ) -> QueryResult:
         try:
             result: QueryResult = self._driver.execute_query(
-                Query(cypher, timeout=timeout),  # type: ignore[arg-type]
+                Query(cypher, timeout=timeout),
                 dict(params or {}),
                 database_=self.database,
                 routing_=RoutingControl.READ,
@@ -192,5 +199,3 @@ class Neo4jStore(Store):
 
     def close(self) -> None:
         self._driver.close()
-
-

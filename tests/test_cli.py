@@ -1,0 +1,70 @@
+"""The command line as a user runs it: a real process, real stores."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import PASSWORD
+
+CLI = str(Path(sys.executable).parent / "reachgraph")
+COMMANDS = ["init", "ingest", "query", "stats", "serve", "export", "generate"]
+
+
+def run(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([CLI, *args], capture_output=True, text=True, env=env, timeout=300)
+
+
+def test_help_lists_every_command() -> None:
+    done = run("--help")
+    assert done.returncode == 0
+    for command in COMMANDS:
+        assert command in done.stdout
+    for command in COMMANDS:
+        sub = run(command, "--help")
+        assert sub.returncode == 0 and "Usage" in sub.stdout, command
+
+
+def test_a_wrong_store_uri_is_one_line_that_says_what_to_do() -> None:
+    done = run("stats", "--store", "http://localhost:7474")
+    assert done.returncode == 1
+    assert "Traceback" not in done.stderr
+    assert done.stderr.count("\n") == 1
+    assert "neo4j://" in done.stderr and "directory" in done.stderr
+
+
+def test_a_stopped_neo4j_is_one_line_that_says_what_to_do() -> None:
+    done = run("stats", "--store", "bolt://127.0.0.1:9")  # nothing listens on port 9
+    assert done.returncode == 1
+    assert "Traceback" not in done.stderr
+    assert "cannot reach Neo4j at bolt://127.0.0.1:9" in done.stderr
+
+
+def test_a_wrong_neo4j_password_says_which_setting_to_fix(neo4j_uri: str) -> None:
+    env = {"REACHGRAPH_NEO4J_PASSWORD": "not-the-password", "PATH": "/usr/bin:/bin"}
+    done = run("stats", "--store", neo4j_uri, env=env)
+    assert done.returncode == 1
+    assert "Traceback" not in done.stderr
+    assert "REACHGRAPH_NEO4J_PASSWORD" in done.stderr
+
+
+def test_query_prints_json_and_refuses_writes(tmp_path: Path) -> None:
+    store = str(tmp_path / "store")
+    assert run("init", "--store", store).returncode == 0
+    done = run("query", "--store", store, "-c", "RETURN $x AS x, 1 + 1 AS y", "-p", "x=é", "-f", "json")
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout) == {"columns": ["x", "y"], "rows": [{"x": "é", "y": 2}], "truncated": False}
+    refused = run("query", "--store", store, "-c", "CREATE (:Company {key: 'x', name: 'x'})")
+    assert refused.returncode == 1 and "not allowed" in refused.stderr
+    stats = run("stats", "--store", store, "-f", "csv")
+    assert "node,Company,0" in stats.stdout
+
+
+@pytest.mark.parametrize("command", ["export", "generate"])
+def test_commands_of_later_issues_say_so(command: str) -> None:
+    done = run(command)
+    assert done.returncode == 1 and "not available yet" in done.stderr
