@@ -7,6 +7,7 @@ all derived from the `Schema` object returned by `load_schema()`.
 
 from __future__ import annotations
 
+import unicodedata
 from functools import cache
 from importlib import resources
 from typing import Literal
@@ -95,3 +96,9 @@ def load_schema() -> Schema:
     """The project's schema, parsed once per process."""
     text = resources.files(__package__).joinpath("schema.yaml").read_text(encoding="utf-8")
     return Schema.model_validate(_complete(yaml.safe_load(text)))
+
+
+def fold(text: str) -> str:
+    """Text lower-cased and stripped of accents: how names are matched in search."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()

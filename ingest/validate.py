@@ -10,7 +10,6 @@ Vectorised with pandas, so a million-row table validates in seconds.
 from __future__ import annotations
 
 import datetime
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
@@ -19,7 +18,7 @@ import networkx as nx
 import pandas as pd
 import pycountry
 
-from ..graph.schema import Property, Schema
+from ..graph.schema import Property, Schema, fold
 from ..graph.stores import Store
 from .problems import IngestFailed, Problem
 from .rows import ORIGIN, RawInput
@@ -63,23 +62,37 @@ class _Checker:
         self.record_column = record_column
         self.problems: list[Problem] = []
 
-    def flag(self, mask: pd.Series, field: str, message: str | Callable[[Any], str]) -> None:
+    def flag(
+        self, mask: pd.Series, field: str, message: str, shown: pd.Series | None = None
+    ) -> None:
+        """Record a problem for each row in `mask`; `{value}` in the message is the row's
+        value of `field` (or of `shown`, where given), as Python writes it."""
         flagged = mask[mask].index
         if len(flagged) > ROWS_NAMED:
             first = self.frame.loc[flagged[0]]
             self.problems.append(
-                Problem(str(first["_file"]), None, None, field,
-                        f"{len(flagged) - ROWS_NAMED} more rows with this problem")
+                Problem(
+                    str(first["_file"]),
+                    None,
+                    None,
+                    field,
+                    f"{len(flagged) - ROWS_NAMED} more rows with this problem",
+                )
             )
+        values = self.frame[field] if shown is None and field in self.frame else shown
         for index in flagged[:ROWS_NAMED]:
             row = self.frame.loc[index]
             lines = row["_lines"] if isinstance(row["_lines"], dict) else {}
             record = row.get(self.record_column)
-            text = message(row.get(field)) if callable(message) else message
+            value = None if values is None else values.loc[index]
             self.problems.append(
-                Problem(str(row["_file"]), int(lines.get(field, row["_line"])),
-                        str(record) if isinstance(record, str) else f"line {row['_line']}",
-                        field, text)
+                Problem(
+                    str(row["_file"]),
+                    int(lines.get(field, row["_line"])),
+                    str(record) if isinstance(record, str) else f"line {row['_line']}",
+                    field,
+                    message.replace("{value}", repr(value)),
+                )
             )
 
 
@@ -88,7 +101,9 @@ def _coerce(values: pd.Series, prop: Property) -> tuple[pd.Series, pd.Series]:
     present = values.notna()
     if prop.type in ("string", "text"):
         scalar = values.map(lambda v: isinstance(v, str | int | float) and not isinstance(v, bool))
-        out = values.where(~present, values.map(lambda v: v.strip() if isinstance(v, str) else str(v)))
+        out = values.where(
+            ~present, values.map(lambda v: v.strip() if isinstance(v, str) else str(v))
+        )
         return out, present & ~scalar
     if prop.type == "date":
         text = values.map(lambda v: v if isinstance(v, str) else None)
@@ -112,6 +127,7 @@ def _coerce(values: pd.Series, prop: Property) -> tuple[pd.Series, pd.Series]:
         table = {True: True, False: False, "true": True, "false": False}
         out = values.map(lambda v: table.get(v.lower() if isinstance(v, str) else v))
         return out.astype(object), present & out.isna()
+
     # string_list: a list of strings, or "a|b" in a table cell
     def to_list(v: Any) -> list[str] | None:
         if isinstance(v, str):
@@ -125,51 +141,69 @@ def _coerce(values: pd.Series, prop: Property) -> tuple[pd.Series, pd.Series]:
 
 
 def _check_properties(
-    frame: pd.DataFrame, props: dict[str, Property], name: str, record_column: str,
-    renames: dict[str, str], extra: tuple[str, ...],
+    frame: pd.DataFrame,
+    props: dict[str, Property],
+    name: str,
+    record_column: str,
+    renames: dict[str, str],
+    extra: tuple[str, ...],
 ) -> tuple[pd.DataFrame, list[Problem]]:
     frame = frame.rename(columns=renames)
     if "_lines" in frame:
         frame["_lines"] = frame["_lines"].map(
-            lambda lines: {renames.get(k, k): v for k, v in lines.items()}
-            if isinstance(lines, dict) else None
+            lambda lines: (
+                {renames.get(k, k): v for k, v in lines.items()}
+                if isinstance(lines, dict)
+                else None
+            )
         )
     check = _Checker(frame, record_column)
     writable = {k: p for k, p in props.items() if not p.derived}
     for column in frame.columns:
         if column in writable or column in ORIGIN or column in extra:
             continue
-        check.flag(frame[column].notna(), column,
-                   f"unknown field for {name}; expected one of "
-                   f"{sorted(set(writable) | set(extra))}")
+        check.flag(
+            frame[column].notna(),
+            column,
+            f"unknown field for {name}; expected one of {sorted(set(writable) | set(extra))}",
+        )
     out = pd.DataFrame(index=frame.index)
     for column in extra:
         out[column] = frame.get(column)
     for prop_name, prop in writable.items():
-        values = frame[prop_name] if prop_name in frame else pd.Series(
-            [None] * len(frame), index=frame.index, dtype=object)
+        values = (
+            frame[prop_name]
+            if prop_name in frame
+            else pd.Series([None] * len(frame), index=frame.index, dtype=object)
+        )
         typed, bad = _coerce(values.astype(object), prop)
-        check.flag(bad, prop_name, lambda v, t=prop.type: f"expected {_expected(t)}, got {v!r}")
+        check.flag(bad, prop_name, f"expected {_expected(prop.type)}, got {{value}}", values)
         if prop.required:
             check.flag(typed.isna() & ~bad, prop_name, "is required")
         valid = typed.notna() & ~bad
         if prop.values:
             allowed = set(prop.values)
             outside = typed.map(
-                lambda v: bool(set(v) - allowed) if isinstance(v, list) else v not in allowed)
-            check.flag(valid & outside, prop_name,
-                       lambda v, a=prop.values: f"{v!r} is not one of {list(a)}")
+                lambda v, a=allowed: bool(set(v) - a) if isinstance(v, list) else v not in a
+            )
+            check.flag(
+                valid & outside,
+                prop_name,
+                f"{{value}} is not one of {list(prop.values)}",
+            )
         if prop.pattern:
             matches = typed.astype(str).str.fullmatch(prop.pattern)
-            check.flag(valid & ~matches, prop_name,
-                       lambda v, p=prop.pattern: f"{v!r} does not match {p}")
+            check.flag(valid & ~matches, prop_name, f"{{value}} does not match {prop.pattern}")
         if prop.codes:
             codes = _codes(prop.codes)
-            check.flag(valid & ~typed.isin(codes), prop_name,
-                       lambda v, c=prop.codes: f"{v!r} is not an {c.upper()} code")
+            check.flag(
+                valid & ~typed.isin(codes),
+                prop_name,
+                f"{{value}} is not an {prop.codes.upper()} code",
+            )
         out[prop_name] = typed.where(valid, None)
     for column in ORIGIN:
-        out[column] = frame[column] if column in frame else None
+        out[column] = frame.get(column)
     check.problems.extend(_date_order(out, check))
     return out, check.problems
 
@@ -181,9 +215,11 @@ def _date_order(frame: pd.DataFrame, check: _Checker) -> list[Problem]:
         if column.endswith("_from") and column.replace("_from", "_until") in frame:
             until = column.replace("_from", "_until")
             both = frame[column].notna() & frame[until].notna()
-            wrong = both & (frame[column].where(both, datetime.date.min)
-                            >= frame[until].where(both, datetime.date.max))
-            check.flag(wrong, until, lambda v, c=column: f"must be after {c} ({v} is not)")
+            wrong = both & (
+                frame[column].where(both, datetime.date.min)
+                >= frame[until].where(both, datetime.date.max)
+            )
+            check.flag(wrong, until, f"{{value}} must be after {column}")
     return check.problems[before:]
 
 
@@ -215,38 +251,53 @@ def validate(raw: RawInput, schema: Schema, store: Store | None = None) -> Valid
         problems.extend(found)
         if spec.key_codes:
             check = _Checker(typed, "key")
-            check.flag(typed["key"].notna() & ~typed["key"].isin(_codes(spec.key_codes)), "key",
-                       lambda v, c=spec.key_hint: f"{v!r} is not a known code: {c}")
+            check.flag(
+                typed["key"].notna() & ~typed["key"].isin(_codes(spec.key_codes)),
+                "key",
+                f"{{value}} is not a known code: {spec.key_hint}",
+            )
             problems.extend(check.problems)
         if not spec.sources_required:
             nodes[kind] = typed
             continue
         check = _Checker(typed, "key")
-        check.flag(typed["sources"].map(lambda s: not s), "sources",
-                   f"a {kind} needs at least one source")
+        check.flag(
+            typed["sources"].map(lambda s: not s), "sources", f"a {kind} needs at least one source"
+        )
         problems.extend(check.problems)
         nodes[kind] = typed
     relationships: dict[str, pd.DataFrame] = {}
     for rel_type, frame in raw.relationships().items():
-        spec = schema.relationships[rel_type]
+        rel = schema.relationships[rel_type]
         typed, found = _check_properties(
-            frame, spec.properties, rel_type, "start",
-            {k: v for k, v in renames.items() if spec.temporal}, ("start", "end"))
+            frame,
+            rel.properties,
+            rel_type,
+            "start",
+            {k: v for k, v in renames.items() if rel.temporal},
+            ("start", "end"),
+        )
         problems.extend(found)
         check = _Checker(typed, "start")
         for end in ("start", "end"):
-            check.flag(typed[end].map(lambda v: not isinstance(v, str) or not v), end,
-                       "is required (the key of a node)")
-        check.flag(typed["sources"].map(lambda s: not s), "sources",
-                   "a relationship needs at least one source")
+            check.flag(
+                typed[end].map(lambda v: not isinstance(v, str) or not v),
+                end,
+                "is required (the key of a node)",
+            )
+        check.flag(
+            typed["sources"].map(lambda s: not s),
+            "sources",
+            "a relationship needs at least one source",
+        )
         problems.extend(check.problems)
         relationships[rel_type] = typed
 
     key_kinds = _key_kinds(nodes, problems)
-    referenced = set()
+    referenced: set[str] = set()
     for frame in relationships.values():
         referenced |= set(frame["start"].dropna()) | set(frame["end"].dropna())
-    cited = set()
+    cited: set[str] = set()
     for frame in [*nodes.values(), *relationships.values()]:
         for sources in frame["sources"]:
             cited.update(sources or [])
@@ -267,6 +318,7 @@ def validate(raw: RawInput, schema: Schema, store: Store | None = None) -> Valid
             frame["known_from"] = frame["date"]
         else:
             frame["known_from"] = _known_from(frame["sources"], source_dates)
+        frame["search_text"] = (frame["key"] + " " + frame["name"].fillna("")).map(fold)
         valid.nodes[kind] = frame.drop(columns=list(ORIGIN))
     for rel_type, pairs in split.items():
         valid.relationships[rel_type] = {}
@@ -287,9 +339,14 @@ def _key_kinds(nodes: dict[str, pd.DataFrame], problems: list[Problem]) -> dict[
         first = group.iloc[0]
         for _, row in group.iloc[1:].iterrows():
             problems.append(
-                Problem(str(row["_file"]), int(row["_line"]), str(key), "key",
-                        f"duplicate key: already defined as a {first['kind']} at "
-                        f"{first['_file']}:{first['_line']}")
+                Problem(
+                    str(row["_file"]),
+                    int(row["_line"]),
+                    str(key),
+                    "key",
+                    f"duplicate key: already defined as a {first['kind']} at "
+                    f"{first['_file']}:{first['_line']}",
+                )
             )
     return dict(zip(every["key"], every["kind"], strict=True))
 
@@ -303,7 +360,9 @@ def kinds_in_store(store: Store, keys: list[str]) -> dict[str, str]:
 
 
 def _resolve_endpoints(
-    relationships: dict[str, pd.DataFrame], key_kinds: dict[str, str], schema: Schema,
+    relationships: dict[str, pd.DataFrame],
+    key_kinds: dict[str, str],
+    schema: Schema,
     problems: list[Problem],
 ) -> dict[str, dict[tuple[str, str], pd.DataFrame]]:
     split: dict[str, dict[tuple[str, str], pd.DataFrame]] = {}
@@ -313,22 +372,29 @@ def _resolve_endpoints(
         start_kind = frame["start"].map(key_kinds)
         end_kind = frame["end"].map(key_kinds)
         for column, kinds in (("start", start_kind), ("end", end_kind)):
-            check.flag(frame[column].notna() & kinds.isna(), column,
-                       lambda v: f"no node has the key {v!r} (in the input or the store)")
+            check.flag(
+                frame[column].notna() & kinds.isna(),
+                column,
+                "no node has the key {value} (in the input or the store)",
+            )
         resolved = start_kind.notna() & end_kind.notna()
         pair_ok = pd.Series(
             [(s, e) in allowed for s, e in zip(start_kind, end_kind, strict=True)],
-            index=frame.index, dtype=bool)
+            index=frame.index,
+            dtype=bool,
+        )
         pairs_text = ", ".join(f"{s} -> {e}" for s, e in sorted(allowed))
-        check.flag(resolved & ~pair_ok, "end",
-                   lambda v: f"{rel_type} cannot join these kinds; it joins {pairs_text}")
+        check.flag(
+            resolved & ~pair_ok,
+            "end",
+            f"{rel_type} cannot join these kinds; it joins {pairs_text}",
+        )
         duplicated = frame.duplicated(["start", "end"], keep="first") & resolved
-        check.flag(duplicated, "end",
-                   f"duplicate {rel_type} between the same two nodes")
+        check.flag(duplicated, "end", f"duplicate {rel_type} between the same two nodes")
         problems.extend(check.problems)
         good = frame[resolved & pair_ok]
         split[rel_type] = {
-            (s, e): part.drop(columns=[])
+            (str(s), str(e)): part
             for (s, e), part in good.groupby([start_kind[good.index], end_kind[good.index]])
         }
     return split
@@ -343,25 +409,28 @@ def _source_dates(
         dates.update(zip(frame["key"], frame["date"], strict=True))
     outside = [k for k, kind in key_kinds.items() if kind == "Source" and k not in dates]
     if outside and store is not None:
-        result = store.read("MATCH (s:Source) WHERE s.key IN $keys RETURN s.key, s.date",
-                            {"keys": outside})
+        result = store.read(
+            "MATCH (s:Source) WHERE s.key IN $keys RETURN s.key, s.date", {"keys": outside}
+        )
         dates.update({row[0]: row[1] for row in result.rows if row[1] is not None})
     return dates
 
 
 def _check_sources(
-    nodes: dict[str, pd.DataFrame], relationships: dict[str, pd.DataFrame],
-    key_kinds: dict[str, str], problems: list[Problem],
+    nodes: dict[str, pd.DataFrame],
+    relationships: dict[str, pd.DataFrame],
+    key_kinds: dict[str, str],
+    problems: list[Problem],
 ) -> None:
-    for frame, record in [*((f, "key") for f in nodes.values()),
-                          *((f, "start") for f in relationships.values())]:
+    for frame, record in [
+        *((f, "key") for f in nodes.values()),
+        *((f, "start") for f in relationships.values()),
+    ]:
         check = _Checker(frame, record)
-        check.flag(
-            frame["sources"].map(lambda s: any(key_kinds.get(k) != "Source" for k in s or [])),
-            "sources",
-            lambda s: "unknown source(s): "
-            + ", ".join(repr(k) for k in s or [] if key_kinds.get(k) != "Source"),
+        unknown = frame["sources"].map(
+            lambda keys: [k for k in keys or [] if key_kinds.get(k) != "Source"]
         )
+        check.flag(unknown.map(bool), "sources", "no Source has the key(s) {value}", unknown)
         problems.extend(check.problems)
 
 
@@ -386,6 +455,5 @@ def _ownership_cycles(frame: pd.DataFrame | None) -> list[Problem]:
         start, end = cycle[0], cycle[1 % len(cycle)]
         file, line = graph.edges[start, end]["origin"]
         chain = " -> ".join([*cycle, cycle[0]])
-        problems.append(Problem(str(file), int(line), start, "end",
-                                f"ownership cycle: {chain}"))
+        problems.append(Problem(str(file), int(line), start, "end", f"ownership cycle: {chain}"))
     return problems
