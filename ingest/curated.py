@@ -18,11 +18,18 @@ from .rows import LINE, LINES, RawInput, decode
 
 TOP_LEVEL = {"title", "summary", "sources", "nodes", "relationships"}
 _TIMESTAMP = "tag:yaml.org,2002:timestamp"
+_MERGE = "tag:yaml.org,2002:merge"
 
 
 class _Loader(yaml.SafeLoader):
     """A safe loader that leaves dates as text (the validator parses them, with line
-    numbers) and records the line of every mapping and of each of its fields."""
+    numbers), records the line of every mapping and of each of its fields, and notes the
+    fields that a mapping gives twice (YAML itself silently keeps the last)."""
+
+    def __init__(self, stream: str) -> None:
+        super().__init__(stream)
+        #: (field, its line, the line of its first occurrence, the mapping's key or start)
+        self.duplicates: list[tuple[str, int, int, str | None]] = []
 
 
 _Loader.yaml_implicit_resolvers = {
@@ -32,6 +39,8 @@ _Loader.yaml_implicit_resolvers = {
 
 
 def _mapping(loader: _Loader, node: yaml.MappingNode) -> dict[str, Any]:
+    # Fields written in this mapping (not merged in with `<<`), to find those given twice.
+    own = [k for k, _ in node.value if isinstance(k, yaml.ScalarNode) and k.tag != _MERGE]
     loader.flatten_mapping(node)
     result: dict[str, Any] = {}
     lines: dict[str, int] = {}
@@ -39,6 +48,21 @@ def _mapping(loader: _Loader, node: yaml.MappingNode) -> dict[str, Any]:
         key = loader.construct_object(key_node, deep=True)  # type: ignore[no-untyped-call]
         result[key] = loader.construct_object(value_node, deep=True)  # type: ignore[no-untyped-call]
         lines[key] = key_node.start_mark.line + 1
+    first: dict[str, int] = {}
+    for key_node in own:
+        line = key_node.start_mark.line + 1
+        if key_node.value in first:
+            record = result.get("key") or result.get("start")
+            loader.duplicates.append(
+                (
+                    key_node.value,
+                    line,
+                    first[key_node.value],
+                    record if isinstance(record, str) else None,
+                )
+            )
+        else:
+            first[key_node.value] = line
     result[LINE] = node.start_mark.line + 1
     result[LINES] = lines
     return result
@@ -51,8 +75,9 @@ def read_curated(path: Path, name: str, schema: Schema, into: RawInput) -> None:
     text = decode(path, name, into)
     if text is None:
         return
+    loader = _Loader(text)
     try:
-        document = yaml.load(text, Loader=_Loader)  # noqa: S506 - a SafeLoader subclass
+        document = loader.get_single_data()
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         line = mark.line + 1 if mark else None
@@ -61,6 +86,19 @@ def read_curated(path: Path, name: str, schema: Schema, into: RawInput) -> None:
     except yaml.YAMLError as error:
         into.problems.append(Problem(name, None, None, None, f"malformed YAML: {error}"))
         return
+    finally:
+        loader.dispose()
+    for field, line, first_line, record in loader.duplicates:
+        into.problems.append(
+            Problem(
+                name,
+                line,
+                record,
+                field,
+                f"duplicate field {field!r} (first at line {first_line}); "
+                "YAML would keep only the last",
+            )
+        )
     if document is None:
         into.problems.append(Problem(name, None, None, None, "the file is empty"))
         return
