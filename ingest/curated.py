@@ -71,6 +71,16 @@ def _mapping(loader: _Loader, node: yaml.MappingNode) -> dict[str, Any]:
 _Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _mapping)
 
 
+def without_lines(value: Any) -> Any:
+    """A value as the file wrote it: nested mappings without the line numbers the loader
+    adds (a mapping where text belongs is reported as the user wrote it)."""
+    if isinstance(value, dict):
+        return {k: without_lines(v) for k, v in value.items() if k not in (LINE, LINES)}
+    if isinstance(value, list):
+        return [without_lines(v) for v in value]
+    return value
+
+
 def read_curated(path: Path, name: str, schema: Schema, into: RawInput) -> None:
     text = decode(path, name, into)
     if text is None:
@@ -136,11 +146,10 @@ def _entry(
             Problem(name, section_line, None, section, "each entry must be a mapping")
         )
         return
-    row = {k: v for k, v in entry.items() if k != kind_field}
+    row = {k: without_lines(v) for k, v in entry.items() if k not in (kind_field, LINE, LINES)}
     row["_file"] = name
     row["_line"] = entry[LINE]
     row["_lines"] = entry[LINES]
-    del row[LINE], row[LINES]
     record = str(entry.get("key") or entry.get("start") or f"line {entry[LINE]}")
     if section == "sources":
         into.add_node("Source", row)
