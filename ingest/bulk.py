@@ -9,6 +9,7 @@ be written `from` and `until`). In CSV an empty cell is empty and a list is writ
 
 from __future__ import annotations
 
+import csv
 import io
 import re
 from pathlib import Path
@@ -22,6 +23,7 @@ from .problems import Problem
 from .rows import RawInput, decode
 
 _CSV_LINE = re.compile(r"line (\d+)")
+_BLANK_LINE = re.compile(r"(^|\n)[ \t]*\r?\n")
 
 
 def table_name(path: Path) -> str:
@@ -60,9 +62,31 @@ def _csv(text: str, name: str, into: RawInput) -> pd.DataFrame | None:
     if frame.empty:
         into.problems.append(Problem(name, None, None, None, "the table has a header but no rows"))
         return None
+    lines = _record_lines(text)
+    if lines:
+        lines.pop(0)  # the header's
     frame = frame.astype(object).where(frame != "", None)
-    frame["_line"] = np.arange(2, len(frame) + 2)
+    if lines and len(lines) == len(frame):
+        frame["_line"] = lines
+    else:
+        frame["_line"] = np.arange(2, len(frame) + 2)
     return frame
+
+
+def _record_lines(text: str) -> list[int]:
+    """The line each CSV record starts on, header first, when records and lines differ:
+    pandas skips blank lines and a quoted cell may hold newlines. Empty when they do not
+    (record n on line n), which is cheap to tell and the common case."""
+    if '"' not in text and not _BLANK_LINE.search(text.rstrip()):
+        return []
+    lines = []
+    reader = csv.reader(io.StringIO(text, newline=""))
+    end = 0
+    for record in reader:
+        start, end = end + 1, reader.line_num
+        if record and (len(record) > 1 or record[0].strip()):
+            lines.append(start)
+    return lines
 
 
 def _jsonl(text: str, name: str, into: RawInput) -> pd.DataFrame | None:
