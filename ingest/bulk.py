@@ -23,6 +23,7 @@ from .problems import Problem
 from .rows import RawInput, decode
 
 _CSV_LINE = re.compile(r"line (\d+)")
+_CSV_ROW = re.compile(r"starting at row (\d+)")
 _BLANK_LINE = re.compile(r"(^|\n)[ \t]*\r?\n")
 
 
@@ -55,22 +56,42 @@ def _csv(text: str, name: str, into: RawInput) -> pd.DataFrame | None:
     try:
         frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
     except (pd.errors.ParserError, pd.errors.EmptyDataError) as error:
-        found = _CSV_LINE.search(str(error))
-        line = int(found.group(1)) if found else None
-        into.problems.append(Problem(name, line, None, None, f"malformed CSV: {error}"))
+        into.problems.append(_malformed(str(error), name))
         return None
     if frame.empty:
         into.problems.append(Problem(name, None, None, None, "the table has a header but no rows"))
         return None
     lines = _record_lines(text)
-    if lines:
-        lines.pop(0)  # the header's
+    header = lines.pop(0) if lines else 1
+    # pandas renames a repeated column (name, name.1): say so rather than guess.
+    columns = next(csv.reader(io.StringIO(text.lstrip())))
+    repeated = sorted({c for c in columns if columns.count(c) > 1})
+    for column in repeated:
+        into.problems.append(
+            Problem(name, header, None, column, "the column appears more than once in the header")
+        )
+    if repeated:
+        return None
     frame = frame.astype(object).where(frame != "", None)
     if lines and len(lines) == len(frame):
         frame["_line"] = lines
     else:
         frame["_line"] = np.arange(2, len(frame) + 2)
     return frame
+
+
+def _malformed(error: str, name: str) -> Problem:
+    """pandas' parser error as a problem on the line it names."""
+    error = error.strip().removeprefix("Error tokenizing data. C error: ")
+    found = _CSV_LINE.search(error)
+    if found:
+        return Problem(name, int(found.group(1)), None, None, f"malformed CSV: {error}")
+    found = _CSV_ROW.search(error)  # the tokenizer counts physical lines from 0
+    if found:
+        line = int(found.group(1)) + 1
+        message = "malformed CSV: a quoted cell that opens on this line is never closed"
+        return Problem(name, line, None, None, message)
+    return Problem(name, None, None, None, f"malformed CSV: {error}")
 
 
 def _record_lines(text: str) -> list[int]:
