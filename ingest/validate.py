@@ -280,11 +280,11 @@ def validate(raw: RawInput, schema: Schema, store: Store | None = None) -> Valid
         problems.extend(found)
         check = _Checker(typed, "start")
         for end in ("start", "end"):
-            check.flag(
-                typed[end].map(lambda v: not isinstance(v, str) or not v),
-                end,
-                "is required (the key of a node)",
-            )
+            # A key is text; a number is read as text, as for node keys.
+            keys, bad = _coerce(typed[end].astype(object), Property(type="string"))
+            check.flag(bad, end, "expected the key of a node, got {value}")
+            check.flag(keys.isna() & ~bad, end, "is required (the key of a node)")
+            typed[end] = keys.where(~bad, None)
         check.flag(
             typed["sources"].map(lambda s: not s),
             "sources",
