@@ -294,6 +294,8 @@ def validate(raw: RawInput, schema: Schema, store: Store | None = None) -> Valid
         relationships[rel_type] = typed
 
     key_kinds = _key_kinds(nodes, problems)
+    if store is not None:
+        problems.extend(_keys_taken_in_store(nodes, store))
     referenced: set[str] = set()
     for frame in relationships.values():
         referenced |= set(frame["start"].dropna()) | set(frame["end"].dropna())
@@ -349,6 +351,27 @@ def _key_kinds(nodes: dict[str, pd.DataFrame], problems: list[Problem]) -> dict[
                 )
             )
     return dict(zip(every["key"], every["kind"], strict=True))
+
+
+def _keys_taken_in_store(nodes: dict[str, pd.DataFrame], store: Store) -> list[Problem]:
+    """Keys are unique across the graph: a key the store holds for a node of another kind
+    cannot be given to this one (Neo4j would refuse it half-way through the load)."""
+    problems: list[Problem] = []
+    for kind, count in store.counts().nodes.items():
+        others = {k: f for k, f in nodes.items() if k != kind and not f.empty}
+        if not count or not others:
+            continue
+        stored = {row[0] for row in store.read(f"MATCH (n:{kind}) RETURN n.key").rows}
+        for frame in others.values():
+            check = _Checker(frame, "key")
+            check.flag(
+                frame["key"].isin(stored),
+                "key",
+                f"the key {{value}} is already used by a {kind} in the store; "
+                "keys are unique across the graph",
+            )
+            problems.extend(check.problems)
+    return problems
 
 
 def kinds_in_store(store: Store, keys: list[str]) -> dict[str, str]:
