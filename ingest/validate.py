@@ -310,7 +310,7 @@ def validate(raw: RawInput, schema: Schema, store: Store | None = None) -> Valid
     split = _resolve_endpoints(relationships, key_kinds, schema, problems)
     source_dates = _source_dates(nodes, store, key_kinds)
     _check_sources(nodes, relationships, key_kinds, problems)
-    problems.extend(_ownership_cycles(relationships.get(OWNERSHIP)))
+    problems.extend(_ownership_cycles(relationships.get(OWNERSHIP), store))
     if problems:
         raise IngestFailed(problems)
 
@@ -463,11 +463,16 @@ def _known_from(sources: pd.Series, dates: dict[str, datetime.date]) -> pd.Serie
     ).astype(object)
 
 
-def _ownership_cycles(frame: pd.DataFrame | None) -> list[Problem]:
-    """A company cannot own itself, however many subsidiaries lie between."""
+def _ownership_cycles(frame: pd.DataFrame | None, store: Store | None) -> list[Problem]:
+    """A company cannot own itself, however many subsidiaries lie between, counting the
+    ownership the store already holds. Each cycle is reported once, on the first edge of
+    the input met when walking it from its smallest key (the same report on every run)."""
     if frame is None or frame.empty:
         return []
     graph = nx.DiGraph()
+    if store is not None and store.counts().relationships.get(OWNERSHIP):
+        stored = store.read(f"MATCH (a)-[:{OWNERSHIP}]->(b) RETURN a.key, b.key").rows
+        graph.add_edges_from(((start, end) for start, end in stored), origin=None)
     edges = frame.dropna(subset=["start", "end"])
     for start, end, file, line in zip(
         edges["start"], edges["end"], edges["_file"], edges["_line"], strict=True
@@ -475,6 +480,13 @@ def _ownership_cycles(frame: pd.DataFrame | None) -> list[Problem]:
         graph.add_edge(start, end, origin=(file, line))
     problems = []
     for cycle in nx.simple_cycles(graph):
+        first = cycle.index(min(cycle))
+        cycle = cycle[first:] + cycle[:first]
+        steps = list(zip(cycle, cycle[1:] + cycle[:1], strict=True))
+        given = [i for i, (a, b) in enumerate(steps) if graph.edges[a, b]["origin"] is not None]
+        if not given:
+            continue  # wholly in the store: not this input's doing
+        cycle = cycle[given[0] :] + cycle[: given[0]]
         start, end = cycle[0], cycle[1 % len(cycle)]
         file, line = graph.edges[start, end]["origin"]
         chain = " -> ".join([*cycle, cycle[0]])
