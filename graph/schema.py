@@ -52,6 +52,7 @@ class RelType(BaseModel):
     sentence: str
     pairs: tuple[tuple[str, str], ...]
     temporal: bool
+    reach_basis: str | None = None
     own_properties: dict[str, Property] = Field(default_factory=dict, alias="properties")
     properties: dict[str, Property] = Field(default_factory=dict, alias="all_properties")
 
@@ -63,6 +64,7 @@ class Schema(BaseModel):
     node_properties: dict[str, Property]
     relationship_properties: dict[str, Property]
     temporal_properties: dict[str, Property]
+    basis_property: dict[str, Property]
     nodes: dict[str, NodeKind]
     relationships: dict[str, RelType]
 
@@ -81,12 +83,16 @@ def _complete(raw: dict[str, object]) -> dict[str, object]:
     common_node = dict(raw["node_properties"])  # type: ignore[call-overload]
     common_rel = dict(raw["relationship_properties"])  # type: ignore[call-overload]
     temporal = dict(raw["temporal_properties"])  # type: ignore[call-overload]
+    basis = dict(raw["basis_property"])  # type: ignore[call-overload]
     for name, kind in nodes.items():
         kind["name"] = name
         kind["all_properties"] = {**common_node, **kind.get("properties", {})}
     for name, rel in rels.items():
         rel["name"] = name
-        extra = temporal if rel.get("temporal") else {}
+        extra = {
+            **(temporal if rel.get("temporal") else {}),
+            **(basis if rel.get("reach_basis") else {}),
+        }
         rel["all_properties"] = {**extra, **common_rel, **rel.get("properties", {})}
     return raw
 

@@ -104,7 +104,8 @@ def _coerce(values: pd.Series, prop: Property) -> tuple[pd.Series, pd.Series]:
         out = values.where(
             ~present, values.map(lambda v: v.strip() if isinstance(v, str) else str(v))
         )
-        return out, present & ~scalar
+        # Blank text is no value: a required field given as '' or '  ' is missing.
+        return out.where(out != "", None), present & ~scalar
     if prop.type == "date":
         text = values.map(lambda v: v if isinstance(v, str) else None)
         shaped = text.str.match(ISO_DAY, na=False)
@@ -326,6 +327,8 @@ def validate(raw: RawInput, schema: Schema, store: Store | None = None) -> Valid
         valid.relationships[rel_type] = {}
         for pair, frame in pairs.items():
             frame = frame.assign(known_from=_known_from(frame["sources"], source_dates))
+            if schema.relationships[rel_type].reach_basis:
+                frame["basis"] = schema.relationships[rel_type].reach_basis
             valid.relationships[rel_type][pair] = frame.drop(columns=list(ORIGIN))
     return valid
 

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import datetime
 import sys
+from contextlib import nullcontext
 from pathlib import Path
 from typing import Annotated
 
@@ -12,7 +14,9 @@ from rich.progress import BarColumn, Progress, TextColumn
 
 from .graph.errors import ReachgraphError
 from .graph.stores import QueryResult, Store, open_store
-from .output import Format, print_result
+from .output import Format, print_answers, print_result
+from .queries import catalog
+from .questions import Change, ask, hypothetical, row_model
 from .settings import Settings
 
 app = typer.Typer(
@@ -104,35 +108,95 @@ def ingest(
         )
 
 
+def _params(items: list[str] | None) -> dict[str, str]:
+    params = {}
+    for item in items or []:
+        name, sep, value = item.partition("=")
+        if not sep:
+            raise typer.BadParameter(f"expected name=value, got {item!r}", param_hint="--param")
+        params[name] = value
+    return params
+
+
+def _changes(ends: list[str] | None, adds: list[str] | None) -> list[Change]:
+    changes = []
+    for action, items in (("end", ends), ("add", adds)):
+        for item in items or []:
+            triple, sep, day = item.partition("@")
+            parts = triple.split(",")
+            if not sep or len(parts) != 3:
+                raise typer.BadParameter(
+                    f"expected START,TYPE,END@YYYY-MM-DD, got {item!r}", param_hint=f"--{action}"
+                )
+            changes.append(
+                Change(
+                    action=action,
+                    start=parts[0],
+                    type=parts[1],
+                    end=parts[2],
+                    on=datetime.date.fromisoformat(day),
+                )
+            )
+    return changes
+
+
 @app.command()
 def query(
-    cypher: Annotated[str, typer.Option("--cypher", "-c", help="A read-only Cypher query.")],
+    name: Annotated[
+        str | None, typer.Argument(help="A named query (see --list).", show_default=False)
+    ] = None,
+    cypher: Annotated[
+        str | None, typer.Option("--cypher", "-c", help="A read-only Cypher query instead.")
+    ] = None,
     param: Annotated[
         list[str] | None, typer.Option("--param", "-p", help="A parameter, name=value.")
     ] = None,
+    end: Annotated[
+        list[str] | None,
+        typer.Option(help="What-if: end a relationship, START,TYPE,END@YYYY-MM-DD."),
+    ] = None,
+    add: Annotated[
+        list[str] | None,
+        typer.Option(help="What-if: add a relationship, START,TYPE,END@YYYY-MM-DD."),
+    ] = None,
+    list_: Annotated[bool, typer.Option("--list", help="List the named queries.")] = False,
     store: StoreOption = None,
     fmt: FormatOption = Format.table,
     timeout: Annotated[
         float | None, typer.Option(help="Time limit in seconds [default: REACHGRAPH_QUERY_TIMEOUT]")
     ] = None,
-    limit: Annotated[int | None, typer.Option(help="Row cap [default: REACHGRAPH_ROW_CAP]")] = None,
+    limit: Annotated[
+        int | None, typer.Option(help="Row cap of --cypher [default: REACHGRAPH_ROW_CAP]")
+    ] = None,
 ) -> None:
-    """Run a read-only Cypher query; writes are refused."""
+    """Ask a named question (reach, exposure, conflicts, ...) or run read-only Cypher.
+
+    Examples: reachgraph query reach -p jurisdiction=BE -p as_of=2017-11-15;
+    reachgraph query control_chain -p company=skype-communications-sarl --end
+    skype-communications-sarl,SUBSIDIARY_OF,microsoft-corporation@2017-01-01
+    """
     settings = Settings()
-    params = {}
-    for item in param or []:
-        name, sep, value = item.partition("=")
-        if not sep:
-            raise typer.BadParameter(f"expected name=value, got {item!r}", param_hint="--param")
-        params[name] = value
+    if list_:
+        rows = [[q.name, " ".join(p.name for p in q.params), q.summary] for q in catalog().values()]
+        print_result(QueryResult(["name", "parameters", "question"], rows), fmt)
+        return
+    if (name is None) == (cypher is None):
+        raise typer.BadParameter("give a query NAME or --cypher, not both or neither")
     with _open(store, read_only=True) as graph:
-        result = graph.read(
-            cypher,
-            params,
-            timeout=timeout or settings.query_timeout,
-            row_cap=limit or settings.row_cap,
-        )
-    print_result(result, fmt)
+        if cypher is not None:
+            result = graph.read(
+                cypher,
+                _params(param),
+                timeout=timeout or settings.query_timeout,
+                row_cap=limit or settings.row_cap,
+            )
+            print_result(result, fmt)
+            return
+        assert name is not None
+        changes = _changes(end, add)
+        with hypothetical(graph, changes) if changes else nullcontext(graph) as asked:
+            answers = ask(asked, name, _params(param), timeout=timeout or settings.query_timeout)
+    print_answers(answers, row_model(name), fmt)
 
 
 @app.command()

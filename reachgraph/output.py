@@ -12,7 +12,10 @@ import orjson
 from rich.console import Console
 from rich.table import Table
 
+from pydantic import BaseModel
+
 from .graph.stores import QueryResult
+from .paths import Path
 
 
 class Format(StrEnum):
@@ -52,3 +55,27 @@ def print_result(result: QueryResult, fmt: Format, *, title: str | None = None) 
     console.print(table)
     if result.truncated:
         console.print(f"[yellow]truncated at {len(result.rows)} rows (the row cap)[/yellow]")
+
+
+def print_answers(answers: list[BaseModel], model: type[BaseModel], fmt: Format) -> None:
+    """Answers of a named question; a path shows as its nodes, its sentences and sources."""
+    if fmt is Format.json:
+        payload = [answer.model_dump(mode="json") for answer in answers]
+        sys.stdout.buffer.write(orjson.dumps(payload, option=orjson.OPT_INDENT_2) + b"\n")
+        return
+    columns = [c for c in model.model_fields if c != "path"]
+    has_path = "path" in model.model_fields
+    if has_path:
+        columns += ["path", "explanation", "sources"]
+    rows = []
+    for answer in answers:
+        row = [getattr(answer, c) for c in columns[: len(columns) - 3 * has_path]]
+        path: Path | None = getattr(answer, "path", None)
+        if has_path:
+            row += (
+                [" -> ".join(path.nodes), " ".join(path.sentences), path.sources]
+                if path
+                else [None, None, None]
+            )
+        rows.append(row)
+    print_result(QueryResult(columns, rows), fmt)

@@ -12,6 +12,24 @@ import pandas as pd
 from ..schema import Schema, load_schema
 
 
+def node_value(kind: str, node_id: str, props: Mapping[str, Any]) -> dict[str, Any]:
+    """A node as every store returns it: `_kind`, `_id` (store-specific) and its set properties."""
+    return {"_kind": kind, "_id": node_id, **{k: v for k, v in props.items() if v is not None}}
+
+
+def relationship_value(
+    rel_type: str, start_id: str, end_id: str, props: Mapping[str, Any]
+) -> dict[str, Any]:
+    """A relationship as every store returns it: `_type`, the `_id`s of its `_start` and
+    `_end` nodes, and its set properties."""
+    return {
+        "_type": rel_type,
+        "_start": start_id,
+        "_end": end_id,
+        **{k: v for k, v in props.items() if v is not None},
+    }
+
+
 @dataclass(frozen=True)
 class QueryResult:
     """Rows of a read query; `truncated` says the row cap cut the answer short."""

@@ -20,7 +20,7 @@ import pandas as pd
 
 from ..errors import QueryError, QueryTimeout, StoreUnavailable, WriteRefused
 from ..schema import Property, Schema
-from .base import QueryResult, Store
+from .base import QueryResult, Store, node_value, relationship_value
 
 DB_FILE = "graph.lbug"
 
@@ -57,12 +57,24 @@ def ddl(schema: Schema) -> list[str]:
     return statements
 
 
+def _id(internal: Mapping[str, int]) -> str:
+    return f"{internal['table']}:{internal['offset']}"
+
+
 def _native(value: Any) -> Any:
     if isinstance(value, decimal.Decimal):
         return int(value) if value == value.to_integral_value() else float(value)
     if isinstance(value, list):
         return [_native(v) for v in value]
     if isinstance(value, dict):
+        if "_LABEL" in value and "_SRC" in value:
+            props = {k: _native(v) for k, v in value.items() if not k.startswith("_")}
+            return relationship_value(
+                value["_LABEL"], _id(value["_SRC"]), _id(value["_DST"]), props
+            )
+        if "_LABEL" in value and "_ID" in value:
+            props = {k: _native(v) for k, v in value.items() if not k.startswith("_")}
+            return node_value(value["_LABEL"], _id(value["_ID"]), props)
         return {k: _native(v) for k, v in value.items()}
     return value
 
@@ -83,32 +95,43 @@ class LadybugStore(Store):
     backend = "ladybug"
 
     def __init__(
-        self, path: str | Path, *, read_only: bool = False, schema: Schema | None = None
+        self, path: str | Path | None, *, read_only: bool = False, schema: Schema | None = None
     ) -> None:
+        """Open the store in the directory `path`, creating it if needed; `None` opens an
+        empty in-memory store (what-if questions run on one)."""
         super().__init__(schema)
-        self.path = Path(path).expanduser()
+        self.path = Path(path).expanduser() if path is not None else None
         self.read_only = read_only
-        file = self.path / DB_FILE
-        if read_only and not file.exists():
-            raise StoreUnavailable(
-                f"no embedded store at {self.path}; create it with `reachgraph init`"
-            )
         try:
-            self.path.mkdir(parents=True, exist_ok=True)
-            self._db = ladybug.Database(str(file), read_only=read_only)
+            self._db = ladybug.Database(self._file(), read_only=read_only)
             self._conn = ladybug.Connection(self._db)
         except RuntimeError as error:
-            raise StoreUnavailable(f"cannot open the embedded store at {file}: {error}") from error
-        except OSError as error:
             raise StoreUnavailable(
-                f"cannot create the embedded store at {self.path}: {error}"
+                f"cannot open the embedded store at {self.path}: {error}"
             ) from error
         # One connection is not safe to share between threads (the API's worker threads).
         self._lock = threading.Lock()
 
+    def _file(self) -> str:
+        if self.path is None:
+            return ":memory:"
+        file = self.path / DB_FILE
+        if self.read_only and not file.exists():
+            raise StoreUnavailable(
+                f"no embedded store at {self.path}; create it with `reachgraph init` or "
+                "`reachgraph ingest`"
+            )
+        try:
+            self.path.mkdir(parents=True, exist_ok=True)
+        except OSError as error:
+            raise StoreUnavailable(
+                f"cannot create the embedded store at {self.path}: {error}"
+            ) from error
+        return str(file)
+
     @property
     def location(self) -> str:
-        return str(self.path)
+        return str(self.path) if self.path else "memory"
 
     def _execute(self, cypher: str, params: Mapping[str, Any] | None = None) -> Any:
         try:

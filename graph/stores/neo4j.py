@@ -23,7 +23,7 @@ from neo4j.time import Date, DateTime
 
 from ..errors import ConfigError, QueryError, QueryTimeout, StoreUnavailable, WriteRefused
 from ..schema import Schema
-from .base import QueryResult, Store
+from .base import QueryResult, Store, node_value, relationship_value
 
 #: The label every node carries beside its kind: one uniqueness constraint on it makes
 #: keys unique across the whole graph and lets a query find any node by key.
@@ -52,8 +52,14 @@ def _native(value: Any) -> Any:
         return [_native(v) for v in value]
     if isinstance(value, dict):
         return {k: _native(v) for k, v in value.items()}
-    if isinstance(value, neo4j.graph.Node | neo4j.graph.Relationship):
-        return {k: _native(v) for k, v in value.items()}
+    if isinstance(value, neo4j.graph.Node):
+        kind = next(label for label in value.labels if label != ENTITY)
+        return node_value(kind, value.element_id, {k: _native(v) for k, v in value.items()})
+    if isinstance(value, neo4j.graph.Relationship):
+        start, end = value.start_node, value.end_node
+        assert start is not None and end is not None
+        props = {k: _native(v) for k, v in value.items()}
+        return relationship_value(value.type, start.element_id, end.element_id, props)
     return value
 
 

@@ -1,0 +1,249 @@
+"""The questions of DOMAIN.md, answered by the named queries in queries/.
+
+`ask(store, name, params)` runs any named query and shapes its rows: the two halves of a
+path become one `Path` (steps, sentences, sources), and rows that differ only in their path
+are one answer, shown with its shortest path (ties go to the first by node keys). The same
+query gives the same answers on both stores. `exposure` adds conflicts and their channels;
+`hypothetical` answers any question under changes that are never written to the graph.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from functools import cache
+from typing import Any, Literal
+
+import pandas as pd
+from pydantic import BaseModel, Field, create_model
+
+from .graph.errors import QueryError
+from .graph.stores import Store
+from .graph.stores.ladybug import LadybugStore
+from .paths import Path, to_path
+from .queries import NamedQuery, named
+
+_TYPES: dict[str, Any] = {
+    "string": str,
+    "date": datetime.date,
+    "integer": int,
+    "float": float,
+    "boolean": bool,
+    "string_list": list[str],
+}
+
+
+@cache
+def row_model(name: str) -> type[BaseModel]:
+    """The pydantic model of one answer of a named query, from the query's header."""
+    query = named(name)
+    fields: dict[str, Any] = {}
+    for column in query.columns:
+        if column.type == "nodes":
+            fields["path"] = (Path | None, Field(None, description="The path that explains it"))
+        elif column.type != "relationships":
+            fields[column.name] = (
+                _TYPES[column.type] | None,
+                Field(None, description=column.description),
+            )
+    model: type[BaseModel] = create_model(f"{_camel(name)}Answer", **fields)
+    return model
+
+
+def _camel(name: str) -> str:
+    return "".join(part.title() for part in name.split("_"))
+
+
+def _shape(query: NamedQuery, record: dict[str, Any]) -> dict[str, Any]:
+    nodes = next((c.name for c in query.columns if c.type == "nodes"), None)
+    rels = next((c.name for c in query.columns if c.type == "relationships"), None)
+    row = {k: v for k, v in record.items() if k not in (nodes, rels)}
+    if nodes and rels:
+        row["path"] = to_path(record[nodes], record[rels])
+    return row
+
+
+def _one_per_answer(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Rows equal but for their path become one, with the shortest path (then by keys)."""
+    best: dict[tuple[Any, ...], dict[str, Any]] = {}
+    for row in rows:
+        identity = tuple(_hashable(v) for k, v in row.items() if k != "path")
+        path = row.get("path")
+        rank = (len(path.nodes), path.nodes) if path else (0, [])
+        kept = best.get(identity)
+        if kept is None or (
+            kept.get("path") and rank < (len(kept["path"].nodes), kept["path"].nodes)
+        ):
+            best[identity] = row
+    return list(best.values())
+
+
+def _field(answer: BaseModel, name: str) -> Any:
+    """A column of an answer (answer models are built at run time from query headers)."""
+    return getattr(answer, name)
+
+
+def _hashable(value: Any) -> Any:
+    return tuple(value) if isinstance(value, list) else value
+
+
+def ask(
+    store: Store,
+    name: str,
+    params: Mapping[str, Any] | None = None,
+    *,
+    timeout: float | None = None,
+) -> list[BaseModel]:
+    """The answers of a named query, typed by its header's columns, in the query's order."""
+    query = named(name)
+    result = store.read(query.text(store.backend), query.bind(params or {}), timeout=timeout)
+    rows = _one_per_answer([_shape(query, record) for record in result.records()])
+    model = row_model(name)
+    return [model.model_validate(row) for row in rows]
+
+
+class Conflict(BaseModel):
+    """A jurisdiction compels disclosure of data that another's law blocks."""
+
+    compelling: str
+    compelling_rule: str
+    blocking: str
+    blocking_rule: str
+    channels: list[str]
+
+    @property
+    def channelled(self) -> bool:
+        return bool(self.channels)
+
+
+class Exposure(BaseModel):
+    data: str
+    as_of: datetime.date
+    compelling: list[Any]
+    blocking: list[Any]
+    conflicts: list[Conflict]
+
+
+def exposure(
+    store: Store,
+    data: str,
+    as_of: datetime.date | None = None,
+    known_on: datetime.date | None = None,
+) -> Exposure:
+    """Who can compel the data on the day, whose law blocks it, and the conflicts between
+    them with the channels (the same rule as the `conflicts` query, for one data set)."""
+    params = {"data": data, "as_of": as_of, "known_on": known_on}
+    rows = ask(store, "exposure", params)
+    day = named("exposure").bind(params)["as_of"]
+    compelling = [r for r in rows if _field(r, "effect") == "compels"]
+    blocking = [r for r in rows if _field(r, "effect") == "blocks"]
+    orders: dict[str, set[str]] = {}
+
+    def within(jurisdiction: str) -> set[str]:
+        if jurisdiction not in orders:
+            found = ask(
+                store, "part_of", {"jurisdiction": jurisdiction, "as_of": day, "known_on": known_on}
+            )
+            orders[jurisdiction] = {_field(r, "parent") for r in found}
+        return orders[jurisdiction]
+
+    conflicts: list[Conflict] = []
+    for c in compelling:
+        for b in blocking:
+            here, there = _field(c, "jurisdiction"), _field(b, "jurisdiction")
+            if here == there or there in within(here) or here in within(there):
+                continue
+            channels = ask(
+                store, "channels", {"a": here, "b": there, "as_of": day, "known_on": known_on}
+            )
+            conflict = Conflict(
+                compelling=here,
+                compelling_rule=_field(c, "rule"),
+                blocking=there,
+                blocking_rule=_field(b, "rule"),
+                channels=sorted({_field(ch, "channel") for ch in channels}),
+            )
+            if conflict not in conflicts:
+                conflicts.append(conflict)
+    return Exposure(
+        data=data, as_of=day, compelling=compelling, blocking=blocking, conflicts=conflicts
+    )
+
+
+class Change(BaseModel):
+    """A hypothetical change to one relationship from a day on: `end` closes it (its
+    valid_until becomes the day), `add` opens it (valid_from the day)."""
+
+    action: Literal["end", "add"]
+    start: str
+    type: str
+    end: str
+    on: datetime.date
+    properties: dict[str, Any] = {}
+
+
+def _copy(store: Store, scratch: Store) -> None:
+    schema = store.schema
+    for kind, spec in schema.nodes.items():
+        props = list(spec.properties)
+        result = store.read(f"MATCH (n:{kind}) RETURN " + ", ".join(f"n.{p}" for p in props))
+        scratch.merge_nodes(kind, pd.DataFrame(result.rows, columns=props), new=True)
+    for rel_type, rel in schema.relationships.items():
+        props = list(rel.properties)
+        for start, end in rel.pairs:
+            result = store.read(
+                f"MATCH (a:{start})-[r:{rel_type}]->(b:{end}) RETURN a.key, b.key"
+                + "".join(f", r.{p}" for p in props)
+            )
+            frame = pd.DataFrame(result.rows, columns=["start", "end", *props])
+            scratch.merge_relationships(rel_type, start, end, frame)
+
+
+def _apply(scratch: Store, changes: Sequence[Change]) -> None:
+    kinds = {}
+    for kind in scratch.schema.nodes:
+        keys = [c.start for c in changes] + [c.end for c in changes]
+        found = scratch.read(f"MATCH (n:{kind}) WHERE n.key IN $keys RETURN n.key", {"keys": keys})
+        kinds.update({row[0]: kind for row in found.rows})
+    for change in changes:
+        rel = scratch.schema.relationships.get(change.type)
+        if rel is None or not rel.temporal:
+            raise QueryError(
+                f"what-if changes take a relationship type with dates; {change.type!r} is not one"
+            )
+        missing = [k for k in (change.start, change.end) if k not in kinds]
+        if missing:
+            raise QueryError(f"what-if change names unknown key(s) {missing}")
+        pair = (kinds[change.start], kinds[change.end])
+        current = scratch.read(
+            f"MATCH (a:{pair[0]} {{key: $a}})-[r:{change.type}]->(b:{pair[1]} {{key: $b}}) "
+            "RETURN " + ", ".join(f"r.{p}" for p in rel.properties),
+            {"a": change.start, "b": change.end},
+        ).records()
+        if change.action == "end" and not current:
+            raise QueryError(
+                f"what-if: there is no {change.start} -{change.type}-> {change.end} to end"
+            )
+        row = {k.removeprefix("r."): v for k, v in current[0].items()} if current else {}
+        row.update(change.properties)
+        row.update({"start": change.start, "end": change.end})
+        row["valid_until" if change.action == "end" else "valid_from"] = change.on
+        if change.action == "add":
+            row.setdefault("sources", ["what-if"])
+            row["valid_until"] = None
+        scratch.merge_relationships(change.type, pair[0], pair[1], pd.DataFrame([row]))
+
+
+@contextmanager
+def hypothetical(store: Store, changes: Sequence[Change]) -> Iterator[Store]:
+    """A scratch in-memory copy of the graph with the changes applied: ask it any question.
+    The store itself is only read."""
+    scratch = LadybugStore(None, schema=store.schema)
+    try:
+        scratch.apply_schema()
+        _copy(store, scratch)
+        _apply(scratch, changes)
+        yield scratch
+    finally:
+        scratch.close()
