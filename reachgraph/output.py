@@ -9,10 +9,9 @@ from enum import StrEnum
 from typing import Any
 
 import orjson
+from pydantic import BaseModel
 from rich.console import Console
 from rich.table import Table
-
-from pydantic import BaseModel
 
 from .graph.stores import QueryResult
 from .paths import Path
