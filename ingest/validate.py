@@ -89,7 +89,9 @@ class _Checker:
                 Problem(
                     str(row["_file"]),
                     int(lines.get(field, row["_line"])),
-                    str(record) if isinstance(record, str) else f"line {row['_line']}",
+                    record.strip()
+                    if isinstance(record, str) and record.strip()
+                    else f"line {row['_line']}",
                     field,
                     message.replace("{value}", repr(value)),
                 )
