@@ -10,6 +10,7 @@ Vectorised with pandas, so a million-row table validates in seconds.
 from __future__ import annotations
 
 import datetime
+import math
 from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
@@ -119,7 +120,8 @@ def _coerce(values: pd.Series, prop: Property) -> tuple[pd.Series, pd.Series]:
     if prop.type in ("integer", "float"):
         numeric = values.map(lambda v: not isinstance(v, bool | list | dict))
         number = pd.to_numeric(values.where(numeric), errors="coerce")
-        bad = present & (number.isna() | ~numeric)
+        infinite = number.map(lambda v: isinstance(v, float) and math.isinf(v))
+        bad = present & (number.isna() | ~numeric | infinite)
         if prop.type == "integer":
             bad |= present & ~bad & (number % 1 != 0)
             out = number.map(lambda v: None if pd.isna(v) else int(v))
