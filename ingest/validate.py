@@ -238,6 +238,11 @@ def _expected(prop_type: str) -> str:
     }.get(prop_type, "text")
 
 
+def _no_sources(sources: Any) -> bool:
+    """An empty list of sources; not a value that already failed as the wrong type."""
+    return isinstance(sources, list) and not sources
+
+
 def validate(raw: RawInput, schema: Schema, store: Store | None = None) -> Valid:
     """Check the whole input; raise IngestFailed listing every problem, or return it typed."""
     problems = list(raw.problems)
@@ -267,7 +272,7 @@ def validate(raw: RawInput, schema: Schema, store: Store | None = None) -> Valid
             continue
         check = _Checker(typed, "key")
         check.flag(
-            typed["sources"].map(lambda s: not s), "sources", f"a {kind} needs at least one source"
+            typed["sources"].map(_no_sources), "sources", f"a {kind} needs at least one source"
         )
         problems.extend(check.problems)
         nodes[kind] = typed
@@ -291,7 +296,7 @@ def validate(raw: RawInput, schema: Schema, store: Store | None = None) -> Valid
             check.flag(keys.isna() & ~bad, end, "is required (the key of a node)")
             typed[end] = keys.where(~bad, None)
         check.flag(
-            typed["sources"].map(lambda s: not s),
+            typed["sources"].map(_no_sources),
             "sources",
             "a relationship needs at least one source",
         )
@@ -330,9 +335,10 @@ def validate(raw: RawInput, schema: Schema, store: Store | None = None) -> Valid
     for rel_type, pairs in split.items():
         valid.relationships[rel_type] = {}
         for pair, frame in pairs.items():
-            frame = frame.assign(known_from=_known_from(frame["sources"], source_dates))
-            if schema.relationships[rel_type].reach_basis:
-                frame["basis"] = schema.relationships[rel_type].reach_basis
+            frame = frame.assign(
+                known_from=_known_from(frame["sources"], source_dates),
+                **schema.relationships[rel_type].stamp(),
+            )
             valid.relationships[rel_type][pair] = frame.drop(columns=list(ORIGIN))
     return valid
 
