@@ -56,6 +56,10 @@ class RelType(BaseModel):
     own_properties: dict[str, Property] = Field(default_factory=dict, alias="properties")
     properties: dict[str, Property] = Field(default_factory=dict, alias="all_properties")
 
+    def stamp(self) -> dict[str, str]:
+        """Derived properties every relationship of this type carries (its reach basis)."""
+        return {"basis": self.reach_basis} if self.reach_basis else {}
+
 
 class Schema(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)

@@ -9,6 +9,7 @@ Vectorised with pandas, so a million-row table validates in seconds.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 import math
 from dataclasses import dataclass, field
@@ -153,6 +154,9 @@ def _check_properties(
     renames: dict[str, str],
     extra: tuple[str, ...],
 ) -> tuple[pd.DataFrame, list[Problem]]:
+    # Problems name fields as users write them: `from` and `until` for valid_from and
+    # valid_until, unless the table itself used the stored names.
+    shown = {new: old for old, new in renames.items() if old in frame or new not in frame}
     frame = frame.rename(columns=renames)
     if "_lines" in frame:
         frame["_lines"] = frame["_lines"].map(
@@ -170,7 +174,8 @@ def _check_properties(
         check.flag(
             frame[column].notna(),
             column,
-            f"unknown field for {name}; expected one of {sorted(set(writable) | set(extra))}",
+            f"unknown field for {name}; expected one of "
+            f"{sorted(shown.get(k, k) for k in set(writable) | set(extra))}",
         )
     out = pd.DataFrame(index=frame.index)
     for column in extra:
@@ -209,11 +214,14 @@ def _check_properties(
         out[prop_name] = typed.where(valid, None)
     for column in ORIGIN:
         out[column] = frame.get(column)
-    check.problems.extend(_date_order(out, check))
-    return out, check.problems
+    check.problems.extend(_date_order(out, check, shown))
+    return out, [
+        dataclasses.replace(p, field=shown[p.field]) if p.field in shown else p
+        for p in check.problems
+    ]
 
 
-def _date_order(frame: pd.DataFrame, check: _Checker) -> list[Problem]:
+def _date_order(frame: pd.DataFrame, check: _Checker, shown: dict[str, str]) -> list[Problem]:
     """`x_from` must come before `x_until` (until is exclusive)."""
     before = len(check.problems)
     for column in frame.columns:
@@ -224,7 +232,7 @@ def _date_order(frame: pd.DataFrame, check: _Checker) -> list[Problem]:
                 frame[column].where(both, datetime.date.min)
                 >= frame[until].where(both, datetime.date.max)
             )
-            check.flag(wrong, until, f"{{value}} must be after {column}")
+            check.flag(wrong, until, f"{{value}} must be after {shown.get(column, column)}")
     return check.problems[before:]
 
 

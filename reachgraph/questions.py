@@ -231,7 +231,7 @@ def _apply(scratch: Store, changes: Sequence[Change]) -> None:
         row["valid_until" if change.action == "end" else "valid_from"] = change.on
         if change.action == "add":
             row.setdefault("sources", ["what-if"])
-            row["valid_until"] = None
+            row.update(valid_until=None, **rel.stamp())
         scratch.merge_relationships(change.type, pair[0], pair[1], pd.DataFrame([row]))
 
 
