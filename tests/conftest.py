@@ -18,9 +18,11 @@ from pathlib import Path
 import pytest
 
 from reachgraph.graph.stores import Store, open_store
+from reachgraph.ingest import load, read_inputs, validate
 
 ROOT = Path(__file__).resolve().parent.parent
 SERVER = ROOT / "scripts" / "neo4j-test-server"
+DATA = ROOT / "data"
 PORT = os.environ.get("REACHGRAPH_NEO4J_TEST_PORT", "17687")
 PASSWORD = os.environ.get("REACHGRAPH_NEO4J_TEST_PASSWORD", "reachgraph-test")
 BACKENDS = ["ladybug", "neo4j"]
@@ -77,6 +79,24 @@ def store(backend: str, tmp_path: Path, request: pytest.FixtureRequest) -> Itera
     graph = _open(backend, tmp_path, request)
     graph.clear()
     graph.apply_schema()
+    try:
+        yield graph
+    finally:
+        graph.close()
+
+
+@pytest.fixture(scope="module", params=BACKENDS)
+def bundled(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Store]:
+    """A store holding the bundled dataset, loaded once per test module and store.
+
+    Tests that use it must not write: it is shared by the module's tests.
+    """
+    graph = _open(request.param, tmp_path_factory.mktemp("bundled"), request)
+    graph.clear()
+    graph.apply_schema()
+    load(validate(read_inputs([DATA], graph.schema), graph.schema, graph), graph)
     try:
         yield graph
     finally:

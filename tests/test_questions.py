@@ -1,0 +1,230 @@
+"""The acceptance examples of DOMAIN.md and the project's own cases, on both stores.
+
+Every test asks the bundled dataset through the question layer, as a notebook user would.
+"""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from pydantic import BaseModel
+
+from reachgraph.graph.stores import Store
+from reachgraph.questions import Change, ask, exposure, hypothetical
+
+SKYPE_DATA = "skype-user-data-be-2012"
+SKYPE = "skype-communications-sarl"
+DUBLIN_MAILBOX = "outlook-mailbox-dublin-2013"
+ANTWERP_2017 = "be-hvb-antwerpen-2017-11-15-skype"
+DAY = datetime.date(2017, 11, 15)
+
+
+def rows(store: Store, name: str, **params: Any) -> list[dict[str, Any]]:
+    return [answer.model_dump() for answer in ask(store, name, params)]
+
+
+def sources_of(store: Store, key: str) -> set[str]:
+    result = store.read("MATCH (d:Decision {key: $key}) RETURN d.sources", {"key": key})
+    return set(result.rows[0][0])
+
+
+def test_belgium_reaches_the_skype_data_on_service_targeting(bundled: Store) -> None:
+    reached = [
+        r
+        for r in rows(bundled, "reach", jurisdiction="BE", as_of=DAY)
+        if r["data"] == SKYPE_DATA and r["basis"] == "service_targeting"
+    ]
+    assert reached, "reach(BE, 2017-11-15) must include the Skype user data"
+    path = reached[0]["path"]
+    assert path["nodes"][:2] == [SKYPE_DATA, "skype"]
+    assert [s["type"] for s in path["steps"]][:2] == ["GENERATED_BY", "OFFERED_IN"]
+    antwerp = sources_of(bundled, ANTWERP_2017)
+    assert any(antwerp & set(r["path"]["sources"]) for r in reached), (
+        "the Antwerp decision of 2017-11-15 must be among the sources"
+    )
+    held = bundled.read(
+        "MATCH (:Data {key: $d})-[:HELD_BY]->(c:Company) RETURN c.key", {"d": SKYPE_DATA}
+    ).rows
+    assert held == [[SKYPE]]
+
+
+def test_exposure_of_the_skype_data_shows_the_luxembourg_objection(bundled: Store) -> None:
+    answer = exposure(bundled, SKYPE_DATA, DAY)
+    compelling = {(_f(r, "jurisdiction"), _f(r, "basis")) for r in answer.compelling}
+    assert ("BE", "service_targeting") in compelling
+    assert ("LU", "territoriality") in compelling
+    assert "LU" in {_f(r, "jurisdiction") for r in answer.blocking}
+    be_lu = [c for c in answer.conflicts if (c.compelling, c.blocking) == ("BE", "LU")]
+    assert be_lu, "Belgium compels what Luxembourg's law blocks: a conflict"
+    channels = {
+        _f(c, "channel") for c in ask(bundled, "channels", {"a": "BE", "b": "LU", "as_of": DAY})
+    }
+    for conflict in be_lu:
+        assert set(conflict.channels) == channels
+        assert conflict.channelled == bool(channels)
+
+
+def test_exposure_agrees_with_the_conflicts_query(bundled: Store) -> None:
+    from_exposure = {
+        (c.compelling, c.compelling_rule, c.blocking, c.blocking_rule, tuple(c.channels))
+        for c in exposure(bundled, SKYPE_DATA, DAY).conflicts
+    }
+    from_query = {
+        (
+            r["compelling"],
+            r["compelling_rule"],
+            r["blocking"],
+            r["blocking_rule"],
+            tuple(sorted(r["channels"])),
+        )
+        for r in rows(bundled, "conflicts", as_of=DAY)
+        if r["data"] == SKYPE_DATA
+    }
+    assert from_exposure == from_query and from_query
+
+
+def test_a_conflict_is_channelled_by_an_mlat_and_another_is_not(bundled: Store) -> None:
+    conflicts = rows(bundled, "conflicts", as_of=DAY)
+    be_us = [
+        c
+        for c in conflicts
+        if c["data"] == SKYPE_DATA and (c["compelling"], c["blocking"]) == ("BE", "US")
+    ]
+    assert be_us and all("us-be-mlat-1988" in c["channels"] for c in be_us)
+    russia = [c for c in conflicts if c["blocking"] == "RU"]
+    assert russia and all(c["channels"] == [] for c in russia)
+
+
+def test_control_chain_reaches_microsoft_only_after_the_acquisition(bundled: Store) -> None:
+    after = rows(bundled, "control_chain", company=SKYPE, as_of="2012-01-01")
+    top = [r for r in after if r["ultimate"]]
+    assert [r["company"] for r in top] == ["microsoft-corporation"]
+    assert top[0]["depth"] == 1
+    orders = {
+        r["parent"]
+        for r in rows(
+            bundled, "part_of", jurisdiction=top[0]["incorporated_in"], as_of="2012-01-01"
+        )
+    }
+    assert top[0]["incorporated_in"] == "US" or "US" in orders
+    assert top[0]["path"]["steps"][0]["sentence"].startswith(
+        "Skype Communications S.à r.l. is a subsidiary of Microsoft Corporation since 2011-10-13"
+    )
+    before = rows(bundled, "control_chain", company=SKYPE, as_of="2011-01-01")
+    assert [r["company"] for r in before] == [SKYPE] and before[0]["ultimate"]
+
+
+def test_the_skype_dispute_story_runs_up_the_appeal_hierarchy(bundled: Store) -> None:
+    story = rows(bundled, "dispute_story", key="be-skype-refusal-case")
+    levels = [r["level"] for r in story]
+    assert levels == ["first_instance", "appeal", "supreme"]
+    mechelen, antwerp, cassation = story
+    assert "Mechelen" in mechelen["court"]
+    assert (mechelen["fine_amount"], mechelen["fine_currency"]) == (30000, "EUR")
+    assert antwerp["decision"] == ANTWERP_2017 and antwerp["date"] == DAY
+    assert antwerp["appeal_of"] == mechelen["decision"] and antwerp["appeal_effect"] == "affirms"
+    assert antwerp["fine_amount"] == 30000
+    assert cassation["appeal_of"] == antwerp["decision"]
+    assert story == rows(bundled, "dispute_story", key=story[0]["request"])
+
+
+def test_us_reaches_the_dublin_mailbox_only_under_the_cloud_act(bundled: Store) -> None:
+    before = {r["data"] for r in rows(bundled, "reach", jurisdiction="US", as_of="2016-07-15")}
+    assert DUBLIN_MAILBOX not in before
+    after = [
+        r
+        for r in rows(bundled, "reach", jurisdiction="US", as_of="2018-03-24")
+        if r["data"] == DUBLIN_MAILBOX
+    ]
+    assert {(r["basis"], r["citation"]) for r in after} == {("control", "18 U.S.C. § 2713")}
+    assert "US" in rows(bundled, "reach", jurisdiction="US", as_of="2018-03-24")[0]["law_of"]
+
+
+def test_a_rule_stops_counting_on_the_day_it_ends(bundled: Store) -> None:
+    while_valid = rows(bundled, "reach", jurisdiction="US", as_of="2015-06-01")
+    assert any(
+        r["data"] == DUBLIN_MAILBOX and r["rule"] == "us-sca-2703-control-reading"
+        for r in while_valid
+    )
+    ended = rows(bundled, "reach", jurisdiction="US", as_of="2016-07-14")
+    assert not any(r["rule"] == "us-sca-2703-control-reading" for r in ended)
+
+
+def test_territoriality_and_data_subject_bases(bundled: Store) -> None:
+    luxembourg = rows(bundled, "reach", jurisdiction="LU", as_of=DAY)
+    assert any(r["data"] == SKYPE_DATA and r["basis"] == "territoriality" for r in luxembourg)
+    linkedin = exposure(bundled, "linkedin-russian-users-personal-data", datetime.date(2016, 12, 1))
+    assert ("RU", "data_subject") in {
+        (_f(r, "jurisdiction"), _f(r, "basis")) for r in linkedin.blocking
+    }
+
+
+def test_membership_ends_on_its_until_day(bundled: Store) -> None:
+    assert "EU" in {
+        r["parent"] for r in rows(bundled, "part_of", jurisdiction="GB", as_of="2019-06-01")
+    }
+    assert rows(bundled, "part_of", jurisdiction="GB", as_of="2020-02-01") == []
+
+
+def test_as_known_on_counts_only_facts_published_by_then(bundled: Store) -> None:
+    known_now = rows(bundled, "reach", jurisdiction="US", as_of="2018-03-24")
+    known_2017 = rows(
+        bundled, "reach", jurisdiction="US", as_of="2018-03-24", known_on="2017-12-31"
+    )
+    assert any(r["rule"] == "us-cloud-act-2713-control" for r in known_now)
+    assert not any(r["rule"] == "us-cloud-act-2713-control" for r in known_2017)
+    assert {r["data"] for r in known_2017} <= {r["data"] for r in known_now}
+
+
+def test_what_if_answers_without_writing(bundled: Store) -> None:
+    counts = bundled.counts()
+    moved = [
+        Change(
+            action="end",
+            start=SKYPE_DATA,
+            type="STORED_IN",
+            end="skype-luxembourg-servers",
+            on=datetime.date(2017, 1, 1),
+        ),
+        Change(
+            action="add",
+            start=SKYPE_DATA,
+            type="STORED_IN",
+            end="microsoft-dublin-datacenter",
+            on=datetime.date(2017, 1, 1),
+        ),
+    ]
+    with hypothetical(bundled, moved) as what_if:
+        after = exposure(what_if, SKYPE_DATA, DAY)
+        later = exposure(what_if, SKYPE_DATA, datetime.date(2018, 6, 1))
+    assert "LU" not in {_f(r, "jurisdiction") for r in after.compelling + after.blocking}
+    assert "EU" in {_f(r, "jurisdiction") for r in later.blocking}, "GDPR Art. 48 once it applies"
+    real = exposure(bundled, SKYPE_DATA, DAY)
+    assert "LU" in {_f(r, "jurisdiction") for r in real.compelling}
+    assert bundled.counts() == counts
+
+
+def test_precedents_come_in_date_order_with_their_stance(bundled: Store) -> None:
+    control = rows(bundled, "precedents", basis="control")
+    dates = [r["date"] for r in control]
+    assert dates == sorted(dates)
+    stances = {(r["decision"], r["stance"]) for r in control}
+    assert ("us-ca2-2016-07-14-microsoft", "rejected") in stances
+    assert ("us-sdny-2014-04-25-microsoft", "established") in stances
+    targeting = {r["decision"] for r in rows(bundled, "precedents", basis="service_targeting")}
+    assert "be-cass-2015-12-01-yahoo" in targeting
+
+
+def test_explain_reads_the_shortest_path_as_sentences(bundled: Store) -> None:
+    [answer] = rows(bundled, "explain", a=SKYPE_DATA, b="microsoft-corporation")
+    assert answer["path"]["nodes"] == [SKYPE_DATA, SKYPE, "microsoft-corporation"]
+    assert [s["sentence"].split(" [")[0] for s in answer["path"]["steps"]] == [
+        "Skype call, message and account data of a Belgian suspect (Mechelen investigation, "
+        "2012) is held by Skype Communications S.à r.l. since 2012-09-01",
+        "Skype Communications S.à r.l. is a subsidiary of Microsoft Corporation since 2011-10-13",
+    ]
+
+
+def _f(answer: BaseModel, name: str) -> Any:
+    return answer.model_dump()[name]
