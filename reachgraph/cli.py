@@ -10,6 +10,7 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, Progress, TextColumn
 
 from .graph.errors import ReachgraphError
@@ -246,7 +247,8 @@ def main() -> None:
     try:
         app(standalone_mode=False)
     except ReachgraphError as error:
-        err.print(f"[red]error:[/red] {error}", highlight=False)
+        # Escaped: messages quote the user's input, which may look like console markup.
+        err.print(f"[red]error:[/red] {escape(str(error))}", highlight=False)
         sys.exit(1)
     except typer.Exit as done:
         sys.exit(done.exit_code)
