@@ -250,6 +250,13 @@ def main() -> None:
         # Escaped: messages quote the user's input, which may look like console markup.
         err.print(f"[red]error:[/red] {escape(str(error))}", highlight=False)
         sys.exit(1)
+    except typer.TyperException as error:  # a usage error: an unknown option, a bad value
+        show = getattr(error, "show", None)
+        if callable(show):
+            show()  # the usage line and the error, as click prints them
+        else:
+            err.print(f"Error: {escape(error.format_message())}", highlight=False)
+        sys.exit(error.exit_code)
     except typer.Exit as done:
         sys.exit(done.exit_code)
     except typer.Abort:
