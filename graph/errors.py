@@ -36,10 +36,17 @@ class QueryError(ReachgraphError):
     title = "Query error"
 
 
-class WriteRefused(QueryError):
-    """A write attempted through a read-only door."""
+class QueryRefused(QueryError):
+    """A query the read-only door does not run: it would write, touch files or settings, or
+    reach beyond the graph."""
 
     status = 403
+    title = "Query refused"
+
+
+class WriteRefused(QueryRefused):
+    """A write attempted through a read-only door."""
+
     title = "Write refused"
 
 

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import datetime
+from pathlib import Path
 
 import pandas as pd
 import pytest
 
 from reachgraph.graph.errors import QueryError, QueryTimeout, WriteRefused
-from reachgraph.graph.stores import Store
+from reachgraph.graph.stores import Store, open_store
+from tests.conftest import PASSWORD
 
 
 def companies(*rows: tuple[str, str]) -> pd.DataFrame:
@@ -130,3 +132,40 @@ def test_counts_and_clear(store: Store) -> None:
     store.clear()
     after = store.counts()
     assert sum(after.nodes.values()) == 0 and sum(after.relationships.values()) == 0
+
+
+def test_the_data_version_changes_with_every_write_and_only_then(store: Store) -> None:
+    empty = store.data_version()
+    store.read("MATCH (n:Company) RETURN count(n)")
+    assert store.data_version() == empty
+    store.merge_nodes("Company", companies(("ms", "Microsoft")))
+    one = store.data_version()
+    store.merge_nodes("Company", companies(("ms", "Microsoft Corporation")))
+    renamed = store.data_version()
+    assert len({empty, one, renamed}) == 3
+    assert store.data_version() == renamed
+
+
+def test_a_reader_follows_writes_made_through_another_handle(
+    store: Store, backend: str, tmp_path: Path, request: pytest.FixtureRequest
+) -> None:
+    """The API reads through its own handle (read-only on LadybugDB) while an ingest writes."""
+    store.merge_nodes("Company", companies(("ms", "Microsoft")))
+    if backend == "ladybug":
+        reader = open_store(store.location, read_only=True)
+    else:
+        reader = open_store(request.getfixturevalue("neo4j_uri"), neo4j_password=PASSWORD)
+    with reader:
+        before = reader.data_version()
+        assert reader.read("MATCH (n:Company) RETURN count(n)").rows == [[1]]
+        store.merge_nodes("Company", companies(("sk", "Skype")))
+        assert reader.data_version() != before
+        assert reader.read("MATCH (n:Company) RETURN count(n)").rows == [[2]]
+
+
+def test_a_read_is_one_statement(store: Store) -> None:
+    store.merge_nodes("Company", companies(("ms", "Microsoft")))
+    with pytest.raises(QueryError):
+        store.read("COMMIT; CREATE (:Company {key: 'x', name: 'x'})")
+    assert store.read("MATCH (n:Company) RETURN n.key").rows == [["ms"]]
+    assert store.read("RETURN 1 AS one;").rows == [[1]]

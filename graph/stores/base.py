@@ -100,6 +100,19 @@ class Store(ABC):
     ) -> QueryResult:
         """Run a read-only query. Dates come back as `datetime.date`."""
 
+    @abstractmethod
+    def guard_read(self, cypher: str, params: Mapping[str, Any] | None = None) -> None:
+        """Raise QueryRefused (WriteRefused for writes) unless `cypher` is one statement that
+        only reads the graph: the door for queries written by users calls it before `read`.
+        The read-only transaction of `read` refuses writes to the graph; this also refuses
+        what such a transaction lets through (files, settings, other databases, procedures
+        outside a short list of read-only ones)."""
+
+    @abstractmethod
+    def data_version(self) -> str:
+        """A value that changes whenever the graph's data changes, also when another process
+        writes it; cheap enough to read on every request (HTTP caching uses it)."""
+
     def counts(self) -> Counts:
         """Node counts per kind and relationship counts per type."""
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import decimal
 import re
 import threading
+import time
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -18,7 +19,7 @@ from typing import Any
 import ladybug
 import pandas as pd
 
-from ..errors import QueryError, QueryTimeout, StoreUnavailable, WriteRefused
+from ..errors import QueryError, QueryRefused, QueryTimeout, StoreUnavailable, WriteRefused
 from ..schema import Property, Schema
 from .base import QueryResult, Store, node_value, relationship_value
 
@@ -91,6 +92,44 @@ def _classify(error: Exception, cypher: str) -> Exception:
     return QueryError(message)
 
 
+#: Comments, string literals and quoted names: blanked before a query's words are read, so
+#: `RETURN 'COPY'` or `// LOAD` contain no word that matters.
+_LITERALS = re.compile(r"//[^\n]*|/\*.*?\*/|'(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\"|`[^`]*`", re.S)
+#: A word that is not a property (`n.load`) or a parameter (`$copy`).
+_WORD = re.compile(r"(?<![\w.$])[A-Za-z_]\w*")
+_CALL = re.compile(r"(?<![\w.$])CALL\s+(\w+(?:\s*\.\s*\w+)*)\s*(=?)", re.IGNORECASE)
+
+#: How a read query begins. Whatever else a statement starts with either writes (refused by
+#: the read-only transaction anyway) or is let through by it while it acts: COPY ... TO
+#: writes files, EXPORT/IMPORT DATABASE, ATTACH/DETACH/USE reach other databases,
+#: BEGIN/COMMIT/ROLLBACK end the read-only transaction, INSTALL fetches code, and
+#: CHECKPOINT on a read-only database crashes the process.
+READ_STARTS = ("MATCH", "OPTIONAL", "UNWIND", "WITH", "RETURN", "CALL")
+_WRITE_STARTS = ("CREATE", "MERGE", "SET", "DELETE", "DETACH", "REMOVE", "FOREACH", "DROP", "ALTER")
+
+#: The table functions a read query may CALL: they describe the graph and nothing else.
+READ_FUNCTIONS = frozenset({"show_tables", "table_info", "show_connection", "db_version"})
+
+#: How long a read-only store waits for a writer in another process to finish rewriting the
+#: database file before it answers StoreUnavailable.
+REOPEN_WAIT = 5.0
+
+#: (modification time, size) of the database file and of its write-ahead log, None if absent.
+Stamps = tuple[tuple[int, int] | None, ...]
+
+
+def _code(cypher: str) -> str:
+    return _LITERALS.sub(" '' ", cypher)
+
+
+def _one_statement(cypher: str) -> None:
+    """LadybugDB runs every statement of `a; b`, and `COMMIT; CREATE ...` would end the
+    read-only transaction before writing: a read is one statement."""
+    rest = _code(cypher).partition(";")[2]
+    if rest.strip(" \t\r\n;"):
+        raise QueryError("one statement per query: remove the ';' between statements")
+
+
 class LadybugStore(Store):
     backend = "ladybug"
 
@@ -102,15 +141,39 @@ class LadybugStore(Store):
         super().__init__(schema)
         self.path = Path(path).expanduser() if path is not None else None
         self.read_only = read_only
+        self._writes = 0  # the data version of an in-memory store
+        # One connection is not safe to share between threads (the API's worker threads).
+        self._lock = threading.Lock()
+        self._db, self._conn, self._opened = self._connect()
+
+    def _connect(self) -> tuple[ladybug.Database, ladybug.Connection, Stamps]:
+        stamps = self._files()
         try:
-            self._db = ladybug.Database(self._file(), read_only=read_only)
-            self._conn = ladybug.Connection(self._db)
+            db = ladybug.Database(self._file(), read_only=self.read_only)
+            return db, ladybug.Connection(db), stamps
         except RuntimeError as error:
             raise StoreUnavailable(
                 f"cannot open the embedded store at {self.path}: {error}"
             ) from error
-        # One connection is not safe to share between threads (the API's worker threads).
-        self._lock = threading.Lock()
+
+    def _files(self) -> Stamps:
+        if self.path is None:
+            return ()
+        stamps: list[tuple[int, int] | None] = []
+        for name in (DB_FILE, f"{DB_FILE}.wal"):
+            try:
+                stat = (self.path / name).stat()
+                stamps.append((stat.st_mtime_ns, stat.st_size))
+            except FileNotFoundError:
+                stamps.append(None)
+        return tuple(stamps)
+
+    def data_version(self) -> str:
+        """Stamps of the database file and its write-ahead log: a commit in any process
+        grows the log, a checkpoint rewrites the file. An in-memory store counts its writes."""
+        if self.path is None:
+            return f"memory-{self._writes}"
+        return "/".join("-" if s is None else f"{s[0]}.{s[1]}" for s in self._files())
 
     def _file(self) -> str:
         if self.path is None:
@@ -164,6 +227,7 @@ class LadybugStore(Store):
             )
         with self._lock:
             self._execute(cypher, {"rows": frame})
+            self._writes += 1
 
     def merge_relationships(
         self,
@@ -191,6 +255,7 @@ class LadybugStore(Store):
             )
         with self._lock:
             self._execute(cypher, {"rows": frame})
+            self._writes += 1
 
     def read(
         self,
@@ -200,28 +265,119 @@ class LadybugStore(Store):
         timeout: float | None = None,
         row_cap: int | None = None,
     ) -> QueryResult:
+        _one_statement(cypher)
         with self._lock:
-            self._conn.set_query_timeout(int((timeout or 0) * 1000))
-            began = False
+            if not self.read_only:
+                return self._read(cypher, params, timeout, row_cap)
+            return self._read_current(cypher, params, timeout, row_cap)
+
+    def _read_current(
+        self,
+        cypher: str,
+        params: Mapping[str, Any] | None,
+        timeout: float | None,
+        row_cap: int | None,
+    ) -> QueryResult:
+        """A read-only LadybugDB handle reads the file as it was when it was opened, and a
+        checkpoint by a writer in another process rewrites pages underneath it (the handle
+        then reads wrong values). So reopen when the files have changed, and read again when
+        the database file changed during the read."""
+        for _ in range(3):
+            self._refresh()
+            opened = self._opened[0]
             try:
-                if not self.read_only:
-                    self._execute("BEGIN TRANSACTION READ ONLY")
-                    began = True
-                result = self._execute(cypher, params)
-                columns = result.get_column_names()
-                rows: list[list[Any]] = []
-                truncated = False
-                while result.has_next():
-                    if row_cap is not None and len(rows) >= row_cap:
-                        truncated = True
-                        break
-                    rows.append(_native(result.get_next()))
-                result.close()
-            finally:
-                if began:
-                    self._end_read_transaction()
-                self._conn.set_query_timeout(0)
+                result = self._read(cypher, params, timeout, row_cap)
+            except (QueryRefused, QueryTimeout):
+                raise
+            except QueryError:
+                if self._files()[0] == opened:
+                    raise
+                continue
+            if self._files()[0] == opened:
+                return result
+        raise StoreUnavailable(
+            f"the embedded store at {self.path} kept changing during the read (an ingest is "
+            "writing it); retry in a moment"
+        )
+
+    def _refresh(self) -> None:
+        """Reopen a read-only store whose files another process has changed. While that
+        process is writing, opening can fail: when only the write-ahead log has grown, the old
+        handle still reads the last checkpoint consistently; when the file itself changed,
+        wait for the writer."""
+        deadline = time.monotonic() + REOPEN_WAIT
+        while self._files() != self._opened:
+            rewritten = self._files()[0] != self._opened[0]
+            try:
+                connection = self._connect()
+            except StoreUnavailable:
+                if not rewritten:
+                    return
+                if time.monotonic() > deadline:
+                    raise StoreUnavailable(
+                        f"the embedded store at {self.path} is being rewritten by another "
+                        "process (an ingest); retry in a moment"
+                    ) from None
+                time.sleep(0.05)
+                continue
+            self.close()
+            self._db, self._conn, self._opened = connection
+
+    def _read(
+        self,
+        cypher: str,
+        params: Mapping[str, Any] | None,
+        timeout: float | None,
+        row_cap: int | None,
+    ) -> QueryResult:
+        self._conn.set_query_timeout(int((timeout or 0) * 1000))
+        began = False
+        try:
+            if not self.read_only:
+                self._execute("BEGIN TRANSACTION READ ONLY")
+                began = True
+            result = self._execute(cypher, params)
+            columns = result.get_column_names()
+            rows: list[list[Any]] = []
+            truncated = False
+            while result.has_next():
+                if row_cap is not None and len(rows) >= row_cap:
+                    truncated = True
+                    break
+                rows.append(_native(result.get_next()))
+            result.close()
+        finally:
+            if began:
+                self._end_read_transaction()
+            self._conn.set_query_timeout(0)
         return QueryResult(columns, rows, truncated)
+
+    def guard_read(self, cypher: str, params: Mapping[str, Any] | None = None) -> None:
+        """LadybugDB cannot say what a statement does before running it, and its read-only
+        transaction lets some statements act (see READ_STARTS); so read the query's words,
+        outside comments and literals: it must start like a read, LOAD (FROM a file or an
+        extension) is refused, and CALL runs only READ_FUNCTIONS and changes no setting."""
+        _one_statement(cypher)
+        code = _code(cypher)
+        words = _WORD.findall(code)
+        first = words[0].upper() if words else ""
+        if first in _WRITE_STARTS:
+            raise WriteRefused(f"writes are not allowed here: {first} changes the graph")
+        if first not in READ_STARTS:
+            raise QueryRefused(
+                f"{first or 'this'} is not allowed here: a read query starts with "
+                "MATCH, OPTIONAL MATCH, UNWIND, WITH, RETURN or CALL"
+            )
+        if any(word.upper() == "LOAD" for word in words):
+            raise QueryRefused("LOAD is not allowed here: it reads files or loads extensions")
+        for name, assigns in _CALL.findall(code):
+            if assigns:
+                raise QueryRefused(f"CALL {name}=... changes a setting; not allowed here")
+            if name.lower() not in READ_FUNCTIONS:
+                raise QueryRefused(
+                    f"CALL {name} is not allowed here; these are: "
+                    f"{', '.join(sorted(READ_FUNCTIONS))}"
+                )
 
     def _end_read_transaction(self) -> None:
         try:
@@ -238,6 +394,7 @@ class LadybugStore(Store):
             tables = self._execute("CALL show_tables() RETURN name, type").get_all()
             for name, _ in sorted(tables, key=lambda table: table[1] != "REL"):
                 self._execute(f"DROP TABLE IF EXISTS {name}")
+            self._writes += 1
         self.apply_schema()
 
     def close(self) -> None:

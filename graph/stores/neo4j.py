@@ -21,7 +21,14 @@ from neo4j.exceptions import (
 )
 from neo4j.time import Date, DateTime
 
-from ..errors import ConfigError, QueryError, QueryTimeout, StoreUnavailable, WriteRefused
+from ..errors import (
+    ConfigError,
+    QueryError,
+    QueryRefused,
+    QueryTimeout,
+    StoreUnavailable,
+    WriteRefused,
+)
 from ..schema import Schema
 from .base import QueryResult, Store, node_value, relationship_value
 
@@ -78,6 +85,46 @@ def _capped(row_cap: int | None) -> Any:
         return QueryResult(columns, rows, truncated)
 
     return transform
+
+
+#: The procedures a read query may call: they read the graph or its schema, nothing else.
+#: Others that Neo4j marks READ still act (db.stats.collect, db.resampleIndex, APOC's loaders).
+READ_PROCEDURES = frozenset(
+    {
+        "db.info",
+        "db.labels",
+        "db.ping",
+        "db.propertyKeys",
+        "db.relationshipTypes",
+        "db.schema.nodeTypeProperties",
+        "db.schema.relTypeProperties",
+        "db.schema.visualization",
+        "db.index.fulltext.queryNodes",
+        "db.index.fulltext.queryRelationships",
+        "db.index.vector.queryNodes",
+        "db.index.vector.queryRelationships",
+    }
+)
+
+#: Plan steps of administration commands (SHOW ..., TERMINATE TRANSACTIONS, users, roles).
+_COMMANDS = ("Show", "Terminate", "AdministrationCommand")
+
+#: What each query type of a plan does, for messages.
+_QUERY_TYPES = {
+    "r": "only reads",
+    "rw": "reads and writes",
+    "w": "writes",
+    "s": "changes the schema or the server",
+}
+
+
+def _steps(plan: Mapping[str, Any] | None) -> Iterator[Mapping[str, Any]]:
+    """Every operator of a query plan, depth first."""
+    if plan is None:
+        return
+    yield plan
+    for child in plan.get("children", []):
+        yield from _steps(child)
 
 
 def _classify(error: ClientError) -> Exception:
@@ -182,19 +229,63 @@ class Neo4jStore(Store):
         timeout: float | None = None,
         row_cap: int | None = None,
     ) -> QueryResult:
+        result: QueryResult = self._read(Query(cypher, timeout=timeout), params, _capped(row_cap))
+        return result
+
+    def _read(self, query: Query, params: Mapping[str, Any] | None, transform: Any) -> Any:
         try:
-            result: QueryResult = self._driver.execute_query(
-                Query(cypher, timeout=timeout),
+            return self._driver.execute_query(
+                query,
                 dict(params or {}),
                 database_=self.database,
                 routing_=RoutingControl.READ,
-                result_transformer_=_capped(row_cap),
+                result_transformer_=transform,
             )
         except ClientError as error:
             raise _classify(error) from error
         except ServiceUnavailable as error:
             raise StoreUnavailable(f"lost Neo4j at {self.uri}: {error}") from error
-        return result
+
+    def guard_read(self, cypher: str, params: Mapping[str, Any] | None = None) -> None:
+        """Ask the server for the query's plan (EXPLAIN runs nothing): its type must be
+        read-only, and no step may load files or URLs, run a procedure outside
+        READ_PROCEDURES, run an administration command or use another database."""
+        summary = self._read(Query(f"EXPLAIN {cypher}"), params, neo4j.Result.consume)
+        for step in _steps(summary.plan):
+            operator, _, database = step["operatorType"].partition("@")
+            if operator.startswith(_COMMANDS):
+                raise QueryRefused(
+                    "administration commands (SHOW, TERMINATE, users, databases) are not "
+                    "allowed here; GET /schema describes the graph"
+                )
+            if database and database != self.database:
+                raise QueryRefused(f"only the {self.database!r} database can be queried here")
+            if operator == "LoadCSV":
+                raise QueryRefused("LOAD CSV is not allowed here: it reads files and URLs")
+            if operator == "ProcedureCall":
+                name = step.get("args", {}).get("Details", "").partition("(")[0]
+                if name not in READ_PROCEDURES:
+                    raise QueryRefused(
+                        f"the procedure {name} is not allowed here; "
+                        f"these are: {', '.join(sorted(READ_PROCEDURES))}"
+                    )
+        if summary.query_type != "r":
+            raise WriteRefused(
+                "writes are not allowed here: this query "
+                + _QUERY_TYPES.get(summary.query_type, "is not a read")
+            )
+
+    def data_version(self) -> str:
+        """The bookmark of an empty read transaction: it names the last transaction committed
+        to the database, so it changes with every write, whoever makes it."""
+        try:
+            with self._driver.session(
+                database=self.database, default_access_mode=neo4j.READ_ACCESS
+            ) as session:
+                session.run("RETURN 1").consume()
+                return ",".join(sorted(session.last_bookmarks().raw_values))
+        except ServiceUnavailable as error:
+            raise StoreUnavailable(f"lost Neo4j at {self.uri}: {error}") from error
 
     def clear(self) -> None:
         # CALL { } IN TRANSACTIONS needs an implicit transaction: a plain session.run.
