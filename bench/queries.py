@@ -1,0 +1,126 @@
+"""Latency of every named query on a synthetic graph: median and p99, per store.
+
+    .venv/bin/python bench/queries.py                       # ~1M nodes, embedded store
+    .venv/bin/python bench/queries.py --companies 20000 --neo4j-uri bolt://127.0.0.1:17687
+
+The graph comes from `reachgraph generate` (250,000 companies give about 1M nodes and 3M
+relationships) and is loaded through the real ingest pipeline; `--store DIR` keeps the
+embedded store between runs. Each query runs once to warm up (LadybugDB plans a query text
+on its first run), then `--runs` times with a different entity each time where the
+question is about one entity. Neo4j needs REACHGRAPH_NEO4J_PASSWORD (default reachgraph-test).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from rich.console import Console
+from rich.table import Table
+
+from reachgraph.graph.stores import Store, open_store
+from reachgraph.ingest import load, read_inputs, validate
+from reachgraph.ingest.generate import generate, write_tables
+from reachgraph.questions import ask
+
+Params = Callable[[int], dict[str, Any]]
+
+
+def build(store: Store, companies: int) -> None:
+    if store.counts().nodes["Company"] >= companies:
+        return
+    store.clear()
+    with tempfile.TemporaryDirectory() as folder:
+        write_tables(generate(companies, seed=1), Path(folder))
+        load(validate(read_inputs([Path(folder)], store.schema), store.schema, store), store)
+
+
+def sample(store: Store, cypher: str, n: int) -> list[Any]:
+    return [row[0] for row in store.read(cypher, row_cap=n).rows]
+
+
+def cases(store: Store, runs: int) -> dict[str, Params]:
+    """Parameters for each named query; per-entity questions cycle through entities."""
+    deep = sample(store, "MATCH (c:Company)-[:SUBSIDIARY_OF*5..5]->() RETURN DISTINCT c.key", runs)
+    data = sample(store, "MATCH (d:Data)-[:HELD_BY]->()-[:SUBSIDIARY_OF]->() RETURN d.key", runs)
+    pairs = store.read(
+        "MATCH (d:Data)-[:HELD_BY]->()-[:SUBSIDIARY_OF]->(p) RETURN d.key, p.key", row_cap=runs
+    ).rows
+    proceedings = sample(store, "MATCH (p:Proceeding)<-[:DECIDED_IN]-() RETURN p.key", runs)
+    day = "2020-06-01"
+    return {
+        "control_chain": lambda i: {"company": deep[i % len(deep)], "as_of": day},
+        "exposure": lambda i: {"data": data[i % len(data)], "as_of": day},
+        "explain": lambda i: {"a": pairs[i % len(pairs)][0], "b": pairs[i % len(pairs)][1]},
+        "dispute_story": lambda i: {"key": proceedings[i % len(proceedings)]},
+        "channels": lambda i: {"a": ["US", "BE", "FR", "JP"][i % 4], "b": "DE", "as_of": day},
+        "part_of": lambda i: {"jurisdiction": ["BE", "FR", "DE", "IE"][i % 4], "as_of": day},
+        "precedents": lambda i: {"basis": ["control", "territoriality"][i % 2]},
+        "reach": lambda i: {"jurisdiction": ["LU", "IE", "MT", "CY"][i % 4], "as_of": day},
+        "conflicts": lambda i: {"as_of": day},
+    }
+
+
+#: Whole-graph questions run fewer times; they scan, by design.
+WHOLE_GRAPH = {"reach": 3, "conflicts": 1}
+
+
+def measure(store: Store, runs: int) -> list[list[Any]]:
+    out = []
+    for name, params in cases(store, runs).items():
+        count = WHOLE_GRAPH.get(name, runs)
+        first = time.perf_counter()
+        answers = len(ask(store, name, params(0)))
+        warm_up = (time.perf_counter() - first) * 1000
+        times = []
+        for i in range(count):
+            start = time.perf_counter()
+            ask(store, name, params(i))
+            times.append((time.perf_counter() - start) * 1000)
+        times.sort()
+        p99 = times[min(len(times) - 1, round(0.99 * (len(times) - 1)))]
+        out.append([name, count, f"{statistics.median(times):.2f}", f"{p99:.2f}",
+                    f"{warm_up:.0f}", answers])
+    return out
+
+
+def report(title: str, store: Store, runs: int) -> None:
+    counts = store.counts()
+    nodes, rels = sum(counts.nodes.values()), sum(counts.relationships.values())
+    table = Table("query", "runs", "median ms", "p99 ms", "first run ms", "answers (first)",
+                  title=f"{title}: {nodes:,} nodes, {rels:,} relationships")
+    for row in measure(store, runs):
+        table.add_row(*(str(v) for v in row))
+    Console().print(table)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--companies", type=int, default=250_000)
+    parser.add_argument("--runs", type=int, default=50)
+    parser.add_argument("--store", type=Path, help="embedded store folder to build or reuse")
+    parser.add_argument("--neo4j-uri")
+    parser.add_argument("--neo4j-companies", type=int, default=20_000)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as folder:
+        embedded = open_store(str(args.store or Path(folder) / "store"))
+        build(embedded, args.companies)
+        report("LadybugDB (embedded)", embedded, args.runs)
+        embedded.close()
+    if args.neo4j_uri:
+        password = os.environ.get("REACHGRAPH_NEO4J_PASSWORD", "reachgraph-test")
+        server = open_store(args.neo4j_uri, neo4j_password=password)
+        server.apply_schema()
+        build(server, args.neo4j_companies)
+        report("Neo4j", server, args.runs)
+        server.close()
+
+
+if __name__ == "__main__":
+    main()
