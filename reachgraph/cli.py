@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import json
 import sys
 from contextlib import nullcontext
 from pathlib import Path
@@ -228,6 +229,36 @@ def serve(
     host, port = host or settings.host, port or settings.port
     err.print(f"serving the reachgraph API on http://{host}:{port} (docs at /docs)")
     uvicorn.run(application, host=host, port=port, log_level="info")
+
+
+@app.command()
+def schema(
+    json_schema: Annotated[
+        bool, typer.Option("--json-schema", help="The JSON Schema of the curated YAML format.")
+    ] = False,
+    docs: Annotated[
+        bool, typer.Option("--docs", help="The Markdown reference of every kind and type.")
+    ] = False,
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Write to this file, not stdout.")
+    ] = None,
+) -> None:
+    """Print the schema as published: docs/curated-format.schema.json or docs/schema.md."""
+    from .graph.jsonschema import curated_format
+    from .graph.schemadocs import schema_markdown
+
+    if json_schema == docs:
+        raise typer.BadParameter("choose one of --json-schema and --docs")
+    text = (
+        json.dumps(curated_format(), indent=2, ensure_ascii=False) + "\n"
+        if json_schema
+        else schema_markdown()
+    )
+    if output is None:
+        sys.stdout.write(text)
+    else:
+        output.write_text(text, encoding="utf-8")
+        err.print(f"wrote {output}")
 
 
 @app.command()
