@@ -64,7 +64,7 @@ def test_query_prints_json_and_refuses_writes(tmp_path: Path) -> None:
     assert "node,Company,0" in stats.stdout
 
 
-@pytest.mark.parametrize("command", ["export", "generate"])
+@pytest.mark.parametrize("command", ["export"])
 def test_commands_of_later_issues_say_so(command: str) -> None:
     done = run(command)
     assert done.returncode == 1 and "not available yet" in done.stderr
