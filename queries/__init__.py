@@ -10,8 +10,9 @@ lists parameters and result columns:
     // @column NAME TYPE  description
 
 Parameter types: string, date, integer; date defaults may be `today` or an ISO day. Column
-types: string, date, integer, float, boolean, string_list, and `nodes` / `relationships` for
-the two halves of a path (`nodes(p)`, `relationships(p)`), which answers join into one `path`.
+types: string, date, integer, float, boolean, string_list, string_set (a collected set,
+whose order no store defines: answers sort it), and `nodes` / `relationships` for the two
+halves of a path (`nodes(p)`, `relationships(p)`), which answers join into one `path`.
 """
 
 from __future__ import annotations
@@ -28,7 +29,8 @@ from ..graph.errors import NotFound, QueryError
 
 _PARAM = re.compile(r"^// @param (\w+) (string|date|integer)(?: = (\S+))?\s+(.*)$")
 _COLUMN = re.compile(
-    r"^// @column (\w+) (string|date|integer|float|boolean|string_list|nodes|relationships)"
+    r"^// @column (\w+) "
+    r"(string|date|integer|float|boolean|string_list|string_set|nodes|relationships)"
     r"\s+(.*)$"
 )
 

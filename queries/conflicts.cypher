@@ -14,7 +14,7 @@
 // @column compelling_rule string  Its ReachRule
 // @column blocking string  The jurisdiction whose law blocks disclosure
 // @column blocking_rule string  Its ReachRule
-// @column channels string_list  Keys of the instruments that channel requests between the two sides
+// @column channels string_set  Keys of the instruments that channel requests between the two sides
 WITH $as_of AS t, $known_on AS k
 MATCH pc = (d:Data)-[fc:STORED_IN|GENERATED_BY|HELD_BY|CONCERNS_SUBJECT_IN]->()
            -[:LOCATED_IN|OFFERED_IN|SUBSIDIARY_OF|INCORPORATED_IN*0..9]->()

@@ -31,6 +31,7 @@ _TYPES: dict[str, Any] = {
     "float": float,
     "boolean": bool,
     "string_list": list[str],
+    "string_set": list[str],
 }
 
 
@@ -59,6 +60,9 @@ def _shape(query: NamedQuery, record: dict[str, Any]) -> dict[str, Any]:
     nodes = next((c.name for c in query.columns if c.type == "nodes"), None)
     rels = next((c.name for c in query.columns if c.type == "relationships"), None)
     row = {k: v for k, v in record.items() if k not in (nodes, rels)}
+    for column in query.columns:
+        if column.type == "string_set" and row.get(column.name) is not None:
+            row[column.name] = sorted(row[column.name])
     if nodes and rels:
         row["path"] = to_path(record[nodes], record[rels])
     return row

@@ -154,7 +154,13 @@ class Neo4jStore(Store):
         self.database = database
         self.batch_size = batch_size
         try:
-            self._driver = GraphDatabase.driver(uri, auth=(user, password))
+            self._driver = GraphDatabase.driver(
+                uri,
+                auth=(user, password),
+                # Optional properties are often absent (a law with no end date); Neo4j's
+                # "property key does not exist" warnings would bury real messages.
+                notifications_min_severity="OFF",
+            )
             self._driver.verify_connectivity()
         except AuthError as error:
             raise StoreUnavailable(
