@@ -93,10 +93,12 @@ def ingest(
             tables = len(valid.nodes) + sum(len(p) for p in valid.relationships.values())
             task = bar.add_task("loading" if not dry_run else "comparing", total=tables)
 
+            done = "rows would be written" if dry_run else "rows written"
+
             def advance(what: str, written: int) -> None:
-                bar.update(task, advance=1, description=f"{what}: {written} rows written")
+                bar.update(task, advance=1, description=f"{what}: {written} {done}")
                 if not err.is_terminal:
-                    err.print(f"{what}: {written} rows written")
+                    err.print(f"{what}: {written} {done}")
 
             report = load(valid, graph, dry_run=dry_run, progress=advance)
         total = report.total()
