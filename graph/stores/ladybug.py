@@ -110,6 +110,11 @@ _WRITE_STARTS = ("CREATE", "MERGE", "SET", "DELETE", "DETACH", "REMOVE", "FOREAC
 #: The table functions a read query may CALL: they describe the graph and nothing else.
 READ_FUNCTIONS = frozenset({"show_tables", "table_info", "show_connection", "db_version"})
 
+#: LadybugDB 0.22 crashes the process on `ORDER BY ... SKIP n LIMIT m` when n passes the
+#: number of rows by about 17,000; a SKIP up to this is safe whatever the rows.
+MAX_SKIP = 10_000
+_SKIP = re.compile(r"(?<![\w.$])SKIP\s+(\d+|\$\w+)?(\s*[-+*/%^(.\[])?", re.IGNORECASE)
+
 #: How long a read-only store waits for a writer in another process to finish rewriting the
 #: database file before it answers StoreUnavailable.
 REOPEN_WAIT = 5.0
@@ -356,11 +361,14 @@ class LadybugStore(Store):
         """LadybugDB cannot say what a statement does before running it, and its read-only
         transaction lets some statements act (see READ_STARTS); so read the query's words,
         outside comments and literals: it must start like a read, LOAD (FROM a file or an
-        extension) is refused, and CALL runs only READ_FUNCTIONS and changes no setting."""
+        extension) is refused, CALL runs only READ_FUNCTIONS and changes no setting, and SKIP
+        stays within MAX_SKIP."""
         _one_statement(cypher)
         code = _code(cypher)
         words = _WORD.findall(code)
         first = words[0].upper() if words else ""
+        if any(word.upper() == "LOAD" for word in words):
+            raise QueryRefused("LOAD is not allowed here: it reads files or loads extensions")
         if first in _WRITE_STARTS:
             raise WriteRefused(f"writes are not allowed here: {first} changes the graph")
         if first not in READ_STARTS:
@@ -368,8 +376,13 @@ class LadybugStore(Store):
                 f"{first or 'this'} is not allowed here: a read query starts with "
                 "MATCH, OPTIONAL MATCH, UNWIND, WITH, RETURN or CALL"
             )
-        if any(word.upper() == "LOAD" for word in words):
-            raise QueryRefused("LOAD is not allowed here: it reads files or loads extensions")
+        for amount, operator in _SKIP.findall(code):
+            value = (params or {}).get(amount[1:]) if amount.startswith("$") else amount
+            if operator or not str(value).isdigit() or int(str(value)) > MAX_SKIP:
+                raise QueryRefused(
+                    f"SKIP takes a whole number up to {MAX_SKIP} here (a literal or a "
+                    "parameter): LadybugDB 0.22 crashes on larger ones after ORDER BY"
+                )
         for name, assigns in _CALL.findall(code):
             if assigns:
                 raise QueryRefused(f"CALL {name}=... changes a setting; not allowed here")
