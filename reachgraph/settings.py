@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Annotated
 
 from platformdirs import user_data_dir
-from pydantic import Field, SecretStr
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 
 def default_store() -> str:
@@ -28,3 +29,20 @@ class Settings(BaseSettings):
     row_cap: int = Field(1000, gt=0, description="Most rows a free read query returns.")
     host: str = Field("127.0.0.1", description="Address the API listens on.")
     port: int = Field(8000, description="Port the API listens on.")
+    cors_origins: Annotated[list[str], NoDecode] = Field(
+        default_factory=list,
+        description="Origins that browsers may call the API from, comma-separated "
+        "(`*` for any); none by default.",
+    )
+    api_key: SecretStr | None = Field(
+        None,
+        description="The key that POST /ingest requires in the X-API-Key header; unset, "
+        "the API takes no writes.",
+    )
+
+    @field_validator("cors_origins", mode="before")
+    @classmethod
+    def _comma_separated(cls, value: object) -> object:
+        if isinstance(value, str):
+            return [origin.strip() for origin in value.split(",") if origin.strip()]
+        return value
