@@ -8,12 +8,15 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 from fastapi.exceptions import RequestValidationError
 from starlette.exceptions import HTTPException
+from starlette.middleware.cors import CORSMiddleware
 
 from ..graph.errors import ReachgraphError
 from ..settings import Settings
+from .caching import NotModified, on_not_modified
 from .deps import open_graph
-from .problems import on_http_error, on_reachgraph_error, on_validation_error
-from .routes import health
+from .problems import on_http_error, on_reachgraph_error, on_unexpected_error, on_validation_error
+from .requestid import HEADER, RequestId, configure_logging
+from .routes import cypher, entities, health, ingest, schema, search
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -30,6 +33,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app = FastAPI(
         title="reachgraph",
         summary="Whose law reaches which data, on what basis, as of when, and who says so.",
+        description="Errors are RFC 9457 problem+json. GET answers carry an ETag tied to the "
+        "graph's data version. docs/api.md describes every endpoint.",
         version="0.1.0",
         lifespan=lifespan,
     )
@@ -37,5 +42,18 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_exception_handler(ReachgraphError, on_reachgraph_error)
     app.add_exception_handler(HTTPException, on_http_error)
     app.add_exception_handler(RequestValidationError, on_validation_error)
-    app.include_router(health.router)
+    app.add_exception_handler(NotModified, on_not_modified)
+    app.add_exception_handler(Exception, on_unexpected_error)
+    for router in (health, schema, entities, search, cypher, ingest):
+        app.include_router(router.router)
+    if settings.cors_origins:
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=settings.cors_origins,
+            allow_methods=["GET", "POST"],
+            allow_headers=["Content-Type", "If-None-Match", "X-API-Key", HEADER],
+            expose_headers=["ETag", HEADER],
+        )
+    app.add_middleware(RequestId)
+    configure_logging()
     return app

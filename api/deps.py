@@ -1,24 +1,23 @@
-"""What routes depend on: the open store, wrapped in the query layer."""
+"""What routes depend on: the query layer over the store, opened once per app."""
 
 from __future__ import annotations
 
-from fastapi import Request
+from typing import Annotated
 
-from ..graph.stores import Store, open_store
+from fastapi import Depends, Request
+
+from ..client import ReachGraph
 from ..settings import Settings
 
 
-def open_graph(settings: Settings) -> Store:
+def open_graph(settings: Settings) -> ReachGraph:
     """The API opens the embedded store read-only, so an ingest can run beside it."""
-    return open_store(
-        settings.store,
-        read_only=True,
-        neo4j_user=settings.neo4j_user,
-        neo4j_password=settings.neo4j_password.get_secret_value(),
-        neo4j_database=settings.neo4j_database,
-    )
+    return ReachGraph.open(settings.store, settings, read_only=True)
 
 
-def graph(request: Request) -> Store:
-    store: Store = request.app.state.graph
-    return store
+def graph(request: Request) -> ReachGraph:
+    reach: ReachGraph = request.app.state.graph
+    return reach
+
+
+Graph = Annotated[ReachGraph, Depends(graph)]

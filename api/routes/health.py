@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Annotated
-
 from fastapi import APIRouter, Depends
 from pydantic import BaseModel
 
-from ...graph.stores import Store
-from ..deps import graph
+from ..caching import etag
+from ..deps import Graph
 from ..problems import RESPONSES
 
 router = APIRouter(tags=["health"], responses=RESPONSES)
@@ -21,6 +19,7 @@ class Health(BaseModel):
 class Ready(BaseModel):
     status: str
     backend: str
+    data_version: str
 
 
 class Stats(BaseModel):
@@ -35,14 +34,13 @@ def healthz() -> Health:
 
 
 @router.get("/readyz", operation_id="readyz")
-def readyz(store: Annotated[Store, Depends(graph)]) -> Ready:
-    """The store answers a query."""
-    store.read("RETURN 1")
-    return Ready(status="ready", backend=store.backend)
+def readyz(graph: Graph) -> Ready:
+    """The store answers a query; `data_version` changes whenever the graph's data does."""
+    return Ready(status="ready", backend=graph.ping(), data_version=graph.data_version())
 
 
-@router.get("/stats", operation_id="stats")
-def stats(store: Annotated[Store, Depends(graph)]) -> Stats:
+@router.get("/stats", operation_id="stats", dependencies=[Depends(etag)])
+def stats(graph: Graph) -> Stats:
     """Node counts per kind and relationship counts per type."""
-    counts = store.counts()
+    counts = graph.counts()
     return Stats(nodes=counts.nodes, relationships=counts.relationships)

@@ -1,0 +1,37 @@
+"""HTTP caching tied to the graph's data version: an ETag on every GET answer, and 304 Not
+Modified when the client already holds the answer for the current data."""
+
+from __future__ import annotations
+
+import hashlib
+
+from fastapi import Request, Response
+
+from .deps import Graph
+
+#: Caches may keep answers but must ask again each time (the ETag makes asking cheap).
+CACHE_CONTROL = "no-cache"
+
+
+class NotModified(Exception):
+    def __init__(self, etag: str) -> None:
+        self.etag = etag
+
+
+def etag(request: Request, response: Response, graph: Graph) -> None:
+    """Set ETag and Cache-Control; answer 304 (before any query runs) when If-None-Match
+    names the current ETag. The tag changes with the data and with the app's version."""
+    version = f"{request.app.version}:{graph.data_version()}"
+    tag = f'W/"{hashlib.blake2b(version.encode(), digest_size=12).hexdigest()}"'
+    response.headers["ETag"] = tag
+    response.headers["Cache-Control"] = CACHE_CONTROL
+    given = request.headers.get("if-none-match", "")
+    if given.strip() == "*" or tag.removeprefix("W/") in (
+        t.strip().removeprefix("W/") for t in given.split(",")
+    ):
+        raise NotModified(tag)
+
+
+async def on_not_modified(_: Request, error: Exception) -> Response:
+    assert isinstance(error, NotModified)
+    return Response(status_code=304, headers={"ETag": error.etag, "Cache-Control": CACHE_CONTROL})

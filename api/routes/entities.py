@@ -1,0 +1,65 @@
+"""Entities: one by key with its sources, a page of a kind, an entity's neighbourhood."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Path, Query, Request
+
+from ...client import MAX_DEPTH
+from ...graph.schema import load_schema
+from ...models import Entity, EntityPage, Neighbourhood
+from ..caching import etag
+from ..deps import Graph
+from ..problems import RESPONSES, responses
+
+router = APIRouter(
+    tags=["entities"], responses={**RESPONSES, **responses(404)}, dependencies=[Depends(etag)]
+)
+
+Key = Annotated[str, Path(min_length=1, max_length=500, description="The entity's key")]
+#: Query parameters of GET /entities that are not filters.
+_PAGING = {"kind", "limit", "offset"}
+
+
+@router.get("/entities/{key}", operation_id="getEntity")
+def entity(key: Key, graph: Graph) -> Entity:
+    """One entity by key: its kind, every property, and its sources resolved to the Source
+    nodes they name (title, publisher, date, url)."""
+    return graph.entity(key)
+
+
+@router.get("/entities", operation_id="listEntities")
+def entities(
+    request: Request,
+    graph: Graph,
+    kind: Annotated[
+        str,
+        Query(
+            description="The node kind (see GET /schema)",
+            json_schema_extra={"enum": list(load_schema().nodes)},
+        ),
+    ],
+    limit: Annotated[int, Query(ge=1, le=500)] = 50,
+    offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
+) -> EntityPage:
+    """A page of the entities of one kind, in key order, with the total that match.
+
+    Any other query parameter filters on a property of the kind, by equality
+    (`?kind=Decision&fine_currency=EUR`); a list property matches when it contains the value
+    (`?kind=Company&sources=src-...`). Dates are ISO days, booleans `true` or `false`. An
+    unknown kind or property is a 400 that lists what can be used."""
+    filters = {k: v for k, v in request.query_params.items() if k not in _PAGING}
+    return graph.entities(kind, filters, limit=limit, offset=offset)
+
+
+@router.get("/entities/{key}/neighbourhood", operation_id="getNeighbourhood")
+def neighbourhood(
+    key: Key,
+    graph: Graph,
+    depth: Annotated[int, Query(ge=1, le=MAX_DEPTH, description="Steps from the entity")] = 1,
+    limit: Annotated[int, Query(ge=1, le=500, description="Most nodes, the entity included")] = 100,
+) -> Neighbourhood:
+    """The entities within `depth` relationships of this one, in either direction, nearest
+    first, with the relationships between them; `truncated` when `limit` cut it short."""
+    return graph.neighbourhood(key, depth=depth, limit=limit)
