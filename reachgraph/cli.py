@@ -188,6 +188,7 @@ def query(
         raise typer.BadParameter("give a query NAME or --cypher, not both or neither")
     with _open(store, read_only=True) as graph:
         if cypher is not None:
+            graph.guard_read(cypher, _params(param))
             result = graph.read(
                 cypher,
                 _params(param),
