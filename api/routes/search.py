@@ -29,6 +29,6 @@ def search(
     limit: Annotated[int, Query(ge=1, le=100)] = 20,
 ) -> SearchResults:
     """Entities whose key or name contains every word of `q`, ignoring case and accents
-    (`cour de cassation`, `Lodz` finds `Łódź`): exact matches first, then prefixes, word
+    (`cour de cassation`; `liege` finds `Liège`): exact matches first, then prefixes, word
     prefixes and the rest."""
     return graph.search(q, kind, limit=limit)
