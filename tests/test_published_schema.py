@@ -7,6 +7,7 @@ import json
 import subprocess
 import sys
 import textwrap
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +17,8 @@ import pytest
 from reachgraph.graph.jsonschema import curated_format
 from reachgraph.graph.schema import load_schema
 from reachgraph.graph.schemadocs import schema_markdown
+from reachgraph.graph.stores import Store, open_store
+from reachgraph.ingest import IngestFailed, load, read_inputs, validate
 from reachgraph.ingest.curated import TOP_LEVEL, _Loader, without_lines
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -151,3 +154,67 @@ def test_the_json_schema_rejects_a_wrong_file(
     messages = [e.message for e in validator.iter_errors(parsed(entry))]
     messages += [c.message for e in validator.iter_errors(parsed(entry)) for c in e.context or []]
     assert any(fragment in m for m in messages), messages
+
+
+def _example() -> str:
+    """The worked example of docs/curated-format.md (its first YAML block)."""
+    page = (DOCS / "curated-format.md").read_text(encoding="utf-8")
+    return page.split("```yaml\n", 1)[1].split("```", 1)[0]
+
+
+#: How docs/curated-format.md breaks its example to show the errors: (from, to).
+BREAKAGE = [
+    ("date: 2017-11-15\n    outcome: conviction", "date: 2017-11-31\n    outcome: conviction"),
+    ("fine_currency: EUR\n    holding", "fine_currency: EURO\n    holding"),
+    (
+        "APPEALS_TO, end: be-court-of-appeal-antwerp,",
+        "APPEALS_TO, end: be-court-of-appeal-antwerpen,",
+    ),
+    ("to cooperate\n    sources: [src-lexgo-2017-01-26-skype]\n", "to cooperate\n"),
+]
+
+
+@pytest.fixture(scope="module")
+def bundled_store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Store]:
+    """An embedded store holding the bundled dataset, as the page's examples assume."""
+    with open_store(str(tmp_path_factory.mktemp("bundled") / "store")) as store:
+        store.apply_schema()
+        try:
+            valid = validate(read_inputs([ROOT / "data"], store.schema), store.schema)
+        except IngestFailed:
+            pytest.skip("data/ does not validate yet (see test_the_bundled_data_validates)")
+        load(valid, store)
+        yield store
+
+
+def problems_of(path: Path, store: Store) -> list[str]:
+    try:
+        load(validate(read_inputs([path], store.schema), store.schema, store), store, dry_run=True)
+    except IngestFailed as failed:
+        return [str(p) for p in failed.problems]
+    return []
+
+
+def test_the_worked_example_is_valid(
+    validator: jsonschema.Draft202012Validator, bundled_store: Store, tmp_path: Path
+) -> None:
+    example = _example()
+    assert list(validator.iter_errors(parsed(example))) == []
+    (tmp_path / "skype-belgium-example.yaml").write_text(example, encoding="utf-8")
+    assert problems_of(tmp_path / "skype-belgium-example.yaml", bundled_store) == []
+
+
+def test_the_errors_shown_are_the_errors_given(
+    bundled_store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    broken = _example()
+    for old, new in BREAKAGE:
+        assert broken.count(old) == 1, old
+        broken = broken.replace(old, new)
+    monkeypatch.chdir(tmp_path)
+    Path("skype-belgium-broken.yaml").write_text(broken, encoding="utf-8")
+    given = problems_of(Path("skype-belgium-broken.yaml"), bundled_store)
+    page = (DOCS / "curated-format.md").read_text(encoding="utf-8")
+    shown = [line for line in page.splitlines() if line.startswith("skype-belgium-broken.yaml:")]
+    assert shown == given
+    assert f"error: {len(given)} problem(s) in the input; nothing was written:" in page
