@@ -11,12 +11,15 @@ from __future__ import annotations
 
 import dataclasses
 import datetime
+import itertools
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
 
 import networkx as nx
+import numpy as np
 import pandas as pd
 import pycountry
 
@@ -100,18 +103,62 @@ class _Checker:
             )
 
 
+def _each(values: pd.Series, func: Callable[[Any], Any]) -> pd.Series:
+    """`func` of every value, as objects (Series.map without its costly type inference)."""
+    return pd.Series([func(v) for v in values.tolist()], index=values.index, dtype=object)
+
+
+def _test(values: pd.Series, func: Callable[[Any], bool]) -> pd.Series:
+    """The mask of the values for which `func` holds."""
+    mask = np.fromiter(map(func, values.tolist()), dtype=bool, count=len(values))
+    return pd.Series(mask, index=values.index)
+
+
+def _all_text(values: pd.Series) -> bool:
+    """Every value present is a str: the common case (bulk tables), which has fast paths."""
+    return pd.api.types.infer_dtype(values, skipna=True) in ("string", "empty")
+
+
+#: Types whose columns hold few distinct values: converted once per distinct value.
+_BY_VALUE = ("date", "boolean", "integer", "float")
+
+
 def _coerce(values: pd.Series, prop: Property) -> tuple[pd.Series, pd.Series]:
     """The column converted to the property's type, and a mask of values that did not fit."""
+    if prop.type in _BY_VALUE and len(values) > 1000 and _all_text(values):
+        codes, distinct = pd.factorize(values.to_numpy(dtype=object))
+        typed, bad = _coerce_values(pd.Series(distinct, dtype=object), prop)
+        # code -1 (a missing value) takes the appended None / False
+        out = np.concatenate([typed.to_numpy(dtype=object), [None]])[codes]
+        wrong = np.concatenate([bad.to_numpy(dtype=bool), [False]])[codes]
+        return (
+            pd.Series(out, index=values.index, dtype=object),
+            pd.Series(wrong, index=values.index),
+        )
+    return _coerce_values(values, prop)
+
+
+def _coerce_values(values: pd.Series, prop: Property) -> tuple[pd.Series, pd.Series]:
     present = values.notna()
     if prop.type in ("string", "text"):
-        scalar = values.map(lambda v: isinstance(v, str | int | float) and not isinstance(v, bool))
-        out = values.where(
-            ~present, values.map(lambda v: v.strip() if isinstance(v, str) else str(v))
-        )
+        if _all_text(values):
+            out = _each(values, lambda v: v.strip() if isinstance(v, str) else v)
+            scalar = present
+        else:
+            scalar = _test(
+                values, lambda v: isinstance(v, str | int | float) and not isinstance(v, bool)
+            )
+            out = values.where(
+                ~present, _each(values, lambda v: v.strip() if isinstance(v, str) else str(v))
+            )
         # Blank text is no value: a required field given as '' or '  ' is missing.
         return out.where(out != "", None), present & ~scalar
     if prop.type == "date":
-        text = values.map(lambda v: v if isinstance(v, str) else None)
+        text = (
+            values
+            if _all_text(values)
+            else _each(values, lambda v: v if isinstance(v, str) else None)
+        )
         shaped = text.str.match(ISO_DAY, na=False)
         parsed = pd.to_datetime(text.where(shaped), format="%Y-%m-%d", errors="coerce")
         good = parsed.notna()
@@ -119,20 +166,20 @@ def _coerce(values: pd.Series, prop: Property) -> tuple[pd.Series, pd.Series]:
         out[good] = parsed[good].dt.date
         return out, present & ~good
     if prop.type in ("integer", "float"):
-        numeric = values.map(lambda v: not isinstance(v, bool | list | dict))
+        numeric = _test(values, lambda v: not isinstance(v, bool | list | dict))
         number = pd.to_numeric(values.where(numeric), errors="coerce")
-        infinite = number.map(lambda v: isinstance(v, float) and math.isinf(v))
+        infinite = _test(number, lambda v: isinstance(v, float) and math.isinf(v))
         bad = present & (number.isna() | ~numeric | infinite)
         if prop.type == "integer":
             bad |= present & ~bad & (number % 1 != 0)
-            out = number.map(lambda v: None if pd.isna(v) else int(v))
+            out = _each(number, lambda v: None if pd.isna(v) else int(v))
         else:
-            out = number.map(lambda v: None if pd.isna(v) else float(v))
-        return out.astype(object), bad
+            out = _each(number, lambda v: None if pd.isna(v) else float(v))
+        return out, bad
     if prop.type == "boolean":
         table = {True: True, False: False, "true": True, "false": False}
-        out = values.map(lambda v: table.get(v.lower() if isinstance(v, str) else v))
-        return out.astype(object), present & out.isna()
+        out = _each(values, lambda v: table.get(v.lower() if isinstance(v, str) else v))
+        return out, present & out.isna()
 
     # string_list: a list of strings, or "a|b" in a table cell
     def to_list(v: Any) -> list[str] | None:
@@ -142,8 +189,13 @@ def _coerce(values: pd.Series, prop: Property) -> tuple[pd.Series, pd.Series]:
             return [item.strip() for item in v]
         return None
 
-    out = values.map(lambda v: [] if v is None else to_list(v))
-    return out.astype(object), present & out.isna()
+    out = _each(values, lambda v: [] if v is None else to_list(v))
+    return out, present & out.isna()
+
+
+def _outside_lists(values: pd.Series, allowed: set[str]) -> pd.Series:
+    """The rows whose list holds an item not `allowed` (or that hold no list)."""
+    return _test(values, lambda v: not isinstance(v, list) or not allowed.issuperset(v))
 
 
 def _check_properties(
@@ -159,12 +211,13 @@ def _check_properties(
     shown = {new: old for old, new in renames.items() if old in frame or new not in frame}
     frame = frame.rename(columns=renames)
     if "_lines" in frame:
-        frame["_lines"] = frame["_lines"].map(
+        frame["_lines"] = _each(
+            frame["_lines"],
             lambda lines: (
                 {renames.get(k, k): v for k, v in lines.items()}
                 if isinstance(lines, dict)
                 else None
-            )
+            ),
         )
     check = _Checker(frame, record_column)
     writable = {k: p for k, p in props.items() if not p.derived}
@@ -193,9 +246,10 @@ def _check_properties(
         valid = typed.notna() & ~bad
         if prop.values:
             allowed = set(prop.values)
-            outside = typed.map(
-                lambda v, a=allowed: bool(set(v) - a) if isinstance(v, list) else v not in a
-            )
+            if prop.type == "string_list":
+                outside = _outside_lists(typed, allowed)
+            else:
+                outside = ~typed.isin(allowed)
             check.flag(
                 valid & outside,
                 prop_name,
@@ -280,7 +334,7 @@ def validate(raw: RawInput, schema: Schema, store: Store | None = None) -> Valid
             continue
         check = _Checker(typed, "key")
         check.flag(
-            typed["sources"].map(_no_sources), "sources", f"a {kind} needs at least one source"
+            _test(typed["sources"], _no_sources), "sources", f"a {kind} needs at least one source"
         )
         problems.extend(check.problems)
         nodes[kind] = typed
@@ -304,7 +358,7 @@ def validate(raw: RawInput, schema: Schema, store: Store | None = None) -> Valid
             check.flag(keys.isna() & ~bad, end, "is required (the key of a node)")
             typed[end] = keys.where(~bad, None)
         check.flag(
-            typed["sources"].map(_no_sources),
+            _test(typed["sources"], _no_sources),
             "sources",
             "a relationship needs at least one source",
         )
@@ -319,8 +373,7 @@ def validate(raw: RawInput, schema: Schema, store: Store | None = None) -> Valid
         referenced |= set(frame["start"].dropna()) | set(frame["end"].dropna())
     cited: set[str] = set()
     for frame in [*nodes.values(), *relationships.values()]:
-        for sources in frame["sources"]:
-            cited.update(sources or [])
+        cited.update(itertools.chain.from_iterable(s for s in frame["sources"].tolist() if s))
     missing = (referenced | cited) - set(key_kinds)
     if missing and store is not None:
         key_kinds.update(kinds_in_store(store, sorted(missing)))
@@ -338,7 +391,7 @@ def validate(raw: RawInput, schema: Schema, store: Store | None = None) -> Valid
             frame["known_from"] = frame["date"]
         else:
             frame["known_from"] = _known_from(frame["sources"], source_dates)
-        frame["search_text"] = (frame["key"] + " " + frame["name"].fillna("")).map(fold)
+        frame["search_text"] = _folded(frame["key"] + " " + frame["name"].fillna(""))
         valid.nodes[kind] = frame.drop(columns=list(ORIGIN))
     for rel_type, pairs in split.items():
         valid.relationships[rel_type] = {}
@@ -349,6 +402,14 @@ def validate(raw: RawInput, schema: Schema, store: Store | None = None) -> Valid
             )
             valid.relationships[rel_type][pair] = frame.drop(columns=list(ORIGIN))
     return valid
+
+
+def _folded(text: pd.Series) -> pd.Series:
+    """`fold` of every text; ASCII text (most of it) folds to its lower case, vectorised."""
+    ascii_ = text.str.isascii().astype(bool)
+    out = text.str.lower().astype(object)
+    out[~ascii_] = [fold(t) for t in text[~ascii_].tolist()]
+    return out.astype("str")  # as Series.map(fold) gives
 
 
 def _key_kinds(nodes: dict[str, pd.DataFrame], problems: list[Problem]) -> dict[str, str]:
@@ -410,11 +471,12 @@ def _resolve_endpoints(
     problems: list[Problem],
 ) -> dict[str, dict[tuple[str, str], pd.DataFrame]]:
     split: dict[str, dict[tuple[str, str], pd.DataFrame]] = {}
+    kind_of = pd.Series(key_kinds, dtype=object)
     for rel_type, frame in relationships.items():
         allowed = set(schema.relationships[rel_type].pairs)
         check = _Checker(frame, "start")
-        start_kind = frame["start"].map(key_kinds)
-        end_kind = frame["end"].map(key_kinds)
+        start_kind = frame["start"].map(kind_of)
+        end_kind = frame["end"].map(kind_of)
         for column, kinds in (("start", start_kind), ("end", end_kind)):
             check.flag(
                 frame[column].notna() & kinds.isna(),
@@ -422,11 +484,9 @@ def _resolve_endpoints(
                 "no node has the key {value} (in the input or the store)",
             )
         resolved = start_kind.notna() & end_kind.notna()
-        pair_ok = pd.Series(
-            [(s, e) in allowed for s, e in zip(start_kind, end_kind, strict=True)],
-            index=frame.index,
-            dtype=bool,
-        )
+        pair_ok = pd.Series(False, index=frame.index)
+        for start, end in allowed:
+            pair_ok |= (start_kind == start) & (end_kind == end)
         pairs_text = ", ".join(f"{s} -> {e}" for s, e in sorted(allowed))
         check.flag(
             resolved & ~pair_ok,
@@ -466,22 +526,27 @@ def _check_sources(
     key_kinds: dict[str, str],
     problems: list[Problem],
 ) -> None:
+    sources = frozenset(k for k, kind in key_kinds.items() if kind == "Source")
     for frame, record in [
         *((f, "key") for f in nodes.values()),
         *((f, "start") for f in relationships.values()),
     ]:
         check = _Checker(frame, record)
-        unknown = frame["sources"].map(
-            lambda keys: [k for k in keys or [] if key_kinds.get(k) != "Source"]
-        )
-        check.flag(unknown.map(bool), "sources", "no Source has the key(s) {value}", unknown)
+        wrong = _test(frame["sources"], lambda keys: bool(keys) and not sources.issuperset(keys))
+        unknown = _each(
+            frame["sources"][wrong], lambda keys: [k for k in keys if k not in sources]
+        ).reindex(frame.index)
+        check.flag(wrong, "sources", "no Source has the key(s) {value}", unknown)
         problems.extend(check.problems)
 
 
 def _known_from(sources: pd.Series, dates: dict[str, datetime.date]) -> pd.Series:
-    return sources.map(
-        lambda keys: min((dates[k] for k in keys or [] if k in dates), default=None)
-    ).astype(object)
+    def earliest(keys: list[str] | None) -> datetime.date | None:
+        if keys and len(keys) == 1:
+            return dates.get(keys[0])
+        return min((dates[k] for k in keys or [] if k in dates), default=None)
+
+    return _each(sources, earliest)
 
 
 def _ownership_cycles(frame: pd.DataFrame | None, store: Store | None) -> list[Problem]:
@@ -491,14 +556,27 @@ def _ownership_cycles(frame: pd.DataFrame | None, store: Store | None) -> list[P
     if frame is None or frame.empty:
         return []
     graph = nx.DiGraph()
+    stored: list[list[Any]] = []
     if store is not None and store.counts().relationships.get(OWNERSHIP):
         stored = store.read(f"MATCH (a)-[:{OWNERSHIP}]->(b) RETURN a.key, b.key").rows
-        graph.add_edges_from(((start, end) for start, end in stored), origin=None)
     edges = frame.dropna(subset=["start", "end"])
-    for start, end, file, line in zip(
-        edges["start"], edges["end"], edges["_file"], edges["_line"], strict=True
+    starts = pd.Series([start for start, _ in stored] + edges["start"].tolist(), dtype=object)
+    ends = pd.Series([end for _, end in stored] + edges["end"].tolist(), dtype=object)
+    cyclic = _maybe_cyclic(starts, ends)
+    graph.add_edges_from(
+        ((start, end) for (start, end), keep in zip(stored, cyclic, strict=False) if keep),
+        origin=None,
+    )
+    for start, end, file, line, keep in zip(
+        edges["start"],
+        edges["end"],
+        edges["_file"],
+        edges["_line"],
+        cyclic[len(stored) :],
+        strict=True,
     ):
-        graph.add_edge(start, end, origin=(file, line))
+        if keep:
+            graph.add_edge(start, end, origin=(file, line))
     problems = []
     for cycle in nx.simple_cycles(graph):
         first = cycle.index(min(cycle))
@@ -513,3 +591,16 @@ def _ownership_cycles(frame: pd.DataFrame | None, store: Store | None) -> list[P
         chain = " -> ".join([*cycle, cycle[0]])
         problems.append(Problem(str(file), int(line), start, "end", f"ownership cycle: {chain}"))
     return problems
+
+
+def _maybe_cyclic(starts: pd.Series, ends: pd.Series) -> list[bool]:
+    """Which edges may lie on a cycle: what is left after peeling, again and again, the
+    edges whose start nothing points to or whose end points nowhere (all of a forest)."""
+    keep = np.ones(len(starts), dtype=bool)
+    while keep.any():
+        start, end = starts[keep], ends[keep]
+        inner = start.isin(set(end)).to_numpy() & end.isin(set(start)).to_numpy()
+        if inner.all():
+            break
+        keep[np.flatnonzero(keep)[~inner]] = False
+    return keep.tolist()

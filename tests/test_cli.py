@@ -9,8 +9,6 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import PASSWORD
-
 CLI = str(Path(sys.executable).parent / "reachgraph")
 COMMANDS = ["init", "ingest", "query", "stats", "serve", "export", "generate"]
 
@@ -55,9 +53,15 @@ def test_a_wrong_neo4j_password_says_which_setting_to_fix(neo4j_uri: str) -> Non
 def test_query_prints_json_and_refuses_writes(tmp_path: Path) -> None:
     store = str(tmp_path / "store")
     assert run("init", "--store", store).returncode == 0
-    done = run("query", "--store", store, "-c", "RETURN $x AS x, 1 + 1 AS y", "-p", "x=é", "-f", "json")
+    done = run(
+        "query", "--store", store, "-c", "RETURN $x AS x, 1 + 1 AS y", "-p", "x=é", "-f", "json"
+    )
     assert done.returncode == 0, done.stderr
-    assert json.loads(done.stdout) == {"columns": ["x", "y"], "rows": [{"x": "é", "y": 2}], "truncated": False}
+    assert json.loads(done.stdout) == {
+        "columns": ["x", "y"],
+        "rows": [{"x": "é", "y": 2}],
+        "truncated": False,
+    }
     refused = run("query", "--store", store, "-c", "CREATE (:Company {key: 'x', name: 'x'})")
     assert refused.returncode == 1 and "not allowed" in refused.stderr
     stats = run("stats", "--store", store, "-f", "csv")
