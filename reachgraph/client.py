@@ -146,7 +146,7 @@ class ReachGraph:
         if not keys:
             return []
         rows = self._read(
-            "MATCH (s:Source) WHERE s.key IN $keys "
+            "UNWIND $keys AS k MATCH (s:Source {key: k}) "
             "RETURN s.key, s.title, s.publisher, s.date, s.url",
             {"keys": keys},
         ).rows
