@@ -126,13 +126,17 @@ class ReachGraph:
             raise NotFound(f"no entity with key {key!r}")
         return str(rows[0][0])
 
-    def entity(self, key: str) -> Entity:
-        """The node with `key`, every property, and its sources resolved."""
+    def node(self, key: str) -> Node:
+        """The node with `key` and every property; NotFound if there is none."""
         kind = self.kind_of(key)
         found = self._read(f"MATCH (n:{kind} {{key: $key}}) RETURN n", {"key": key}).rows
         if not found:  # deleted between the two reads
             raise NotFound(f"no entity with key {key!r}")
-        node = _node(found[0][0])
+        return _node(found[0][0])
+
+    def entity(self, key: str) -> Entity:
+        """The node with `key`, every property, and its sources resolved."""
+        node = self.node(key)
         return Entity(
             kind=node.kind,
             key=node.key,
@@ -235,19 +239,16 @@ class ReachGraph:
         counting the entity itself, nearest first and by kind and key within a step."""
         if not 1 <= depth <= MAX_DEPTH:
             raise QueryError(f"depth is 1 to {MAX_DEPTH}")
-        kind = self.kind_of(key)
-        centre = _node(
-            self._read(f"MATCH (n:{kind} {{key: $key}}) RETURN n", {"key": key}).rows[0][0]
-        )
+        centre = self.node(key)
         nodes = {key: centre}
         relationships: dict[tuple[str, str, str], Relationship] = {}
         frontier = {key: centre.kind}
         truncated = False
         for _ in range(depth):
             found: dict[str, Node] = {}
-            for kind in sorted(set(frontier.values())):
-                keys = sorted(k for k, v in frontier.items() if v == kind)
-                steps, cut = self._steps(kind, keys, limit)
+            for group in sorted(set(frontier.values())):
+                keys = sorted(k for k, kind in frontier.items() if kind == group)
+                steps, cut = self._steps(group, keys, limit)
                 truncated |= cut
                 for rel, other in steps:
                     relationships[(rel.type, rel.start, rel.end)] = rel
@@ -320,9 +321,9 @@ class ReachGraph:
         refused before it runs (Store.guard_read); the time limit and the row cap are the
         settings', or lower ones given here."""
         self.store.guard_read(text, params)
-        limit = min(timeout or self.settings.query_timeout, self.settings.query_timeout)
+        seconds = min(timeout or self.settings.query_timeout, self.settings.query_timeout)
         cap = min(row_cap or self.settings.row_cap, self.settings.row_cap)
-        result = self.store.read(text, params, timeout=limit, row_cap=cap)
+        result = self.store.read(text, params, timeout=seconds, row_cap=cap)
         return CypherAnswer(columns=result.columns, rows=result.rows, truncated=result.truncated)
 
     # -- writes ---------------------------------------------------------------------------

@@ -327,6 +327,7 @@ class LadybugStore(Store):
                 continue
             self.close()
             self._db, self._conn, self._opened = connection
+            return
 
     def _read(
         self,
