@@ -13,6 +13,12 @@ from .deps import Graph
 CACHE_CONTROL = "no-cache"
 
 
+#: The answer a cached GET route can give, for the OpenAPI schema.
+NOT_MODIFIED: dict[int | str, dict[str, object]] = {
+    304: {"description": "Not Modified: the ETag in If-None-Match is current; no body"}
+}
+
+
 class NotModified(Exception):
     def __init__(self, etag: str) -> None:
         self.etag = etag

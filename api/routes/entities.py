@@ -9,12 +9,14 @@ from fastapi import APIRouter, Depends, Path, Query, Request
 from ...client import MAX_DEPTH
 from ...graph.schema import load_schema
 from ...models import Entity, EntityPage, Neighbourhood
-from ..caching import etag
+from ..caching import NOT_MODIFIED, etag
 from ..deps import Graph
 from ..problems import RESPONSES, responses
 
 router = APIRouter(
-    tags=["entities"], responses={**RESPONSES, **responses(404)}, dependencies=[Depends(etag)]
+    tags=["entities"],
+    responses={**RESPONSES, **responses(404), **NOT_MODIFIED},
+    dependencies=[Depends(etag)],
 )
 
 Key = Annotated[str, Path(min_length=1, max_length=500, description="The entity's key")]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Depends
 from pydantic import BaseModel
 
-from ..caching import etag
+from ..caching import NOT_MODIFIED, etag
 from ..deps import Graph
 from ..problems import RESPONSES
 
@@ -39,7 +39,7 @@ def readyz(graph: Graph) -> Ready:
     return Ready(status="ready", backend=graph.ping(), data_version=graph.data_version())
 
 
-@router.get("/stats", operation_id="stats", dependencies=[Depends(etag)])
+@router.get("/stats", operation_id="stats", dependencies=[Depends(etag)], responses=NOT_MODIFIED)
 def stats(graph: Graph) -> Stats:
     """Node counts per kind and relationship counts per type."""
     counts = graph.counts()

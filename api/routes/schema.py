@@ -5,11 +5,13 @@ from __future__ import annotations
 from fastapi import APIRouter, Depends
 
 from ...models import SchemaInfo
-from ..caching import etag
+from ..caching import NOT_MODIFIED, etag
 from ..deps import Graph
 from ..problems import RESPONSES
 
-router = APIRouter(tags=["schema"], responses=RESPONSES, dependencies=[Depends(etag)])
+router = APIRouter(
+    tags=["schema"], responses={**RESPONSES, **NOT_MODIFIED}, dependencies=[Depends(etag)]
+)
 
 
 @router.get("/schema", operation_id="getSchema")

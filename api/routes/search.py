@@ -8,11 +8,13 @@ from fastapi import APIRouter, Depends, Query
 
 from ...graph.schema import load_schema
 from ...models import SearchResults
-from ..caching import etag
+from ..caching import NOT_MODIFIED, etag
 from ..deps import Graph
 from ..problems import RESPONSES
 
-router = APIRouter(tags=["entities"], responses=RESPONSES, dependencies=[Depends(etag)])
+router = APIRouter(
+    tags=["entities"], responses={**RESPONSES, **NOT_MODIFIED}, dependencies=[Depends(etag)]
+)
 
 
 @router.get("/search", operation_id="search")
