@@ -116,7 +116,10 @@ class ReachGraph:
     # -- entities -------------------------------------------------------------------------
 
     def kind_of(self, key: str) -> str:
-        """The kind of the node with `key`; NotFound if there is none."""
+        """The kind of the node with `key`; NotFound if there is none.
+
+        One indexed lookup per kind: an unlabelled `MATCH (n {key: $key})` scans every
+        table on LadybugDB (measured: 100 ms over 300,000 nodes, against 0.4 ms)."""
         branches = [
             f"MATCH (n:{kind} {{key: $key}}) RETURN '{kind}' AS kind"
             for kind in self.store.schema.nodes
