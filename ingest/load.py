@@ -10,15 +10,24 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol, runtime_checkable
 
+import numpy as np
 import pandas as pd
 
+from ..graph.schema import Property
 from ..graph.stores import Store
 from .validate import Valid
 
 #: Called after each table is written: (what, rows written).
 Progress = Callable[[str, int], None]
+
+
+@runtime_checkable
+class FrameReader(Protocol):
+    """A store that can read a whole table back as a DataFrame, faster than `Store.read`."""
+
+    def read_frame(self, cypher: str) -> pd.DataFrame: ...
 
 
 @dataclass
@@ -53,29 +62,30 @@ class LoadReport:
 def _classify(
     new: pd.DataFrame, old: pd.DataFrame, id_columns: list[str], compare: list[str]
 ) -> tuple[pd.DataFrame, int, int]:
-    """The rows of `new` to write, how many are new, how many are updates."""
+    """The rows of `new` to write, how many are new, how many are updates. Column by
+    column: a value differs unless it equals the stored one or both are missing."""
     if old.empty:
         return new, len(new), 0
-    old_rows = dict(
-        zip(
-            zip(*(old[c] for c in id_columns), strict=True),
-            zip(*(old[c] for c in compare), strict=True),
-            strict=True,
-        )
-    )
-    write = []
-    created = updated = 0
-    ids = zip(*(new[c] for c in id_columns), strict=True)
-    values = zip(*(new[c] for c in compare), strict=True)
-    for position, (identity, value) in enumerate(zip(ids, values, strict=True)):
-        before = old_rows.get(identity)
-        if before is None:
-            created += 1
-            write.append(position)
-        elif before != value:
-            updated += 1
-            write.append(position)
-    return new.iloc[write], created, updated
+    stored = {identity: row for row, identity in enumerate(_identities(old, id_columns))}
+    position = np.array([stored.get(i, -1) for i in _identities(new, id_columns)], dtype=int)
+    found = position >= 0
+    differs = np.zeros(int(found.sum()), dtype=bool)
+    for column in compare:
+        after = new[column].to_numpy(dtype=object)[found]
+        before = old[column].to_numpy(dtype=object)[position[found]]
+        other = ~(pd.Series(after) == pd.Series(before)).to_numpy(dtype=bool)
+        other[other] = ~(pd.isna(after[other]) & pd.isna(before[other]))
+        differs |= other
+    write = ~found
+    write[np.flatnonzero(found)[differs]] = True
+    return new[write], int((~found).sum()), int(differs.sum())
+
+
+def _identities(frame: pd.DataFrame, columns: list[str]) -> list[Any]:
+    """Each row's identity: its key, or (start, end)."""
+    if len(columns) == 1:
+        return frame[columns[0]].tolist()
+    return list(zip(*(frame[c].tolist() for c in columns), strict=True))
 
 
 def load(
@@ -83,13 +93,16 @@ def load(
 ) -> LoadReport:
     report = LoadReport(dry_run=dry_run)
     counts = store.counts()
-    # Tables that hold nothing yet can be bulk-created; once written to, they cannot.
+    # Tables that hold nothing yet can be bulk-created; once written to, they cannot. A
+    # relationship type empty at the start can be bulk-created pair by pair (each pair of
+    # kinds comes once per run).
     empty = {k for k, n in [*counts.nodes.items(), *counts.relationships.items()] if n == 0}
     for kind, frame in valid.nodes.items():
-        props = list(store.schema.nodes[kind].properties)
+        spec = store.schema.nodes[kind].properties
+        props = list(spec)
         frame = store.shaped(frame, props)
         columns = ", ".join(f"n.{p} AS {p}" for p in props)
-        old = _existing(store, f"MATCH (n:{kind}) RETURN {columns}", props)
+        old = _existing(store, f"MATCH (n:{kind}) RETURN {columns}", props, spec, kind in empty)
         write, created, updated = _classify(frame, old, ["key"], props[1:])
         report.nodes[kind] = Change(created, updated, len(frame) - created - updated)
         if not dry_run and not write.empty:
@@ -98,7 +111,8 @@ def load(
         if progress:
             progress(kind, len(write))
     for rel_type, pairs in valid.relationships.items():
-        props = list(store.schema.relationships[rel_type].properties)
+        spec = store.schema.relationships[rel_type].properties
+        props = list(spec)
         change = report.relationships.setdefault(rel_type, Change())
         for (start_kind, end_kind), frame in pairs.items():
             frame = store.shaped(frame, ["start", "end", *props])
@@ -108,6 +122,8 @@ def load(
                 f"MATCH (a:{start_kind})-[r:{rel_type}]->(b:{end_kind}) "
                 f"RETURN a.key AS start_key, b.key AS end_key, {columns}",
                 ["start", "end", *props],
+                spec,
+                rel_type in empty,
             )
             write, created, updated = _classify(frame, old, ["start", "end"], props)
             change.created += created
@@ -117,12 +133,23 @@ def load(
                 store.merge_relationships(
                     rel_type, start_kind, end_kind, write, new=rel_type in empty
                 )
-                empty.discard(rel_type)
             if progress:
                 progress(f"{rel_type} ({start_kind} -> {end_kind})", len(write))
     return report
 
 
-def _existing(store: Store, cypher: str, columns: list[str]) -> pd.DataFrame:
-    result = store.read(cypher)
-    return store.shaped(pd.DataFrame(result.rows, columns=columns), columns)
+def _existing(
+    store: Store, cypher: str, columns: list[str], props: dict[str, Property], empty: bool
+) -> pd.DataFrame:
+    """What the store holds, with the values `Store.read` gives (dates as datetime.date)."""
+    if empty:
+        return pd.DataFrame(columns=columns)
+    if not isinstance(store, FrameReader):
+        result = store.read(cypher)
+        return store.shaped(pd.DataFrame(result.rows, columns=columns), columns)
+    frame = store.read_frame(cypher)
+    frame.columns = columns
+    for name, prop in props.items():
+        if prop.type == "date" and pd.api.types.is_datetime64_any_dtype(frame[name]):
+            frame[name] = frame[name].dt.date
+    return store.shaped(frame, columns)

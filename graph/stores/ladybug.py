@@ -358,6 +358,23 @@ class LadybugStore(Store):
             self._conn.set_query_timeout(0)
         return QueryResult(columns, rows, truncated)
 
+    def read_frame(self, cypher: str) -> pd.DataFrame:
+        """The whole answer of a trusted read query as a DataFrame, converted by LadybugDB in
+        one go (several times faster than `read` for a whole table: the ingest reads tables
+        back to compare them with its input). Dates come as datetime64, missing values as
+        NaN or NaT."""
+        with self._lock:
+            began = False
+            try:
+                if not self.read_only:
+                    self._execute("BEGIN TRANSACTION READ ONLY")
+                    began = True
+                frame: pd.DataFrame = self._execute(cypher).get_as_df()
+            finally:
+                if began:
+                    self._end_read_transaction()
+        return frame
+
     def guard_read(self, cypher: str, params: Mapping[str, Any] | None = None) -> None:
         """LadybugDB cannot say what a statement does before running it, and its read-only
         transaction lets some statements act (see READ_STARTS); so read the query's words,
