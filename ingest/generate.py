@@ -192,8 +192,10 @@ class _Draw:
         return self.ints(_day_number(start), _day_number(end) + 1, n)
 
     def after(self, days: Ints, low: int, high: int) -> Ints:
-        later: Ints = np.minimum(days + self.ints(low, high, len(days)), LAST_DAY)
-        return later
+        """A day `low` to `high` days later, drawn from the days before LAST_DAY."""
+        room = np.clip(LAST_DAY - days - low, 0, high - low - 1) + 1
+        later: Ints = np.minimum(days + low + (self.rng.random(len(days)) * room), LAST_DAY)
+        return later.astype(np.int64)
 
     def until(self, start: Ints, p: float, low: int = 60, high: int = 4000) -> Ints:
         """An end day strictly after `start` for a share `p` of the rows, -1 for the rest."""
@@ -635,11 +637,10 @@ class _Generator:
             [base + 1 + authorities.appeal + trial, base + 1 + trial % authorities.appeal],
             base,
         )
-        day = issued[about[case]] + draw.ints(60, 600, decided)
+        day = draw.after(issued[about[case]], 60, 600)
         for later in (1, 2):  # each appeal after the decision it reviews
             at = np.flatnonzero(step == later)
-            day[at] = day[at - 1] + draw.ints(120, 900, len(at))
-        day = np.minimum(day, LAST_DAY)
+            day[at] = draw.after(day[at - 1], 120, 900)
         code = jur.codes[state[about[case]]]
         fined = np.flatnonzero((step == 0) & draw.share(0.3, decided))
         amount = _blank(decided)
