@@ -18,7 +18,7 @@ from .graph.errors import ReachgraphError
 from .graph.stores import QueryResult, Store, open_store
 from .output import Format, print_answers, print_result
 from .queries import catalog
-from .questions import Change, ask, hypothetical, row_model
+from .questions import Hypothesis, ask, hypothetical, row_model
 from .settings import Settings
 
 app = typer.Typer(
@@ -74,10 +74,24 @@ def ingest(
     dry_run: Annotated[
         bool, typer.Option(help="Validate and report what would change; write nothing.")
     ] = False,
+    neo4j_admin_import: Annotated[
+        Path | None,
+        typer.Option(
+            help="Validate, then write CSV files for `neo4j-admin database import full` to "
+            "this folder instead of loading a store (the fastest first load of a large "
+            "graph into Neo4j); prints the import command.",
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
     """Validate input files and load them; all or nothing, and idempotent."""
     from .ingest import load, read_inputs, validate
 
+    if neo4j_admin_import is not None:
+        if dry_run:
+            raise typer.BadParameter("a dry run writes nothing", param_hint="--neo4j-admin-import")
+        _admin_import(paths or [BUNDLED], neo4j_admin_import)
+        return
     with _open(store) as graph:
         graph.apply_schema()
         inputs = paths or [BUNDLED]
@@ -112,6 +126,26 @@ def ingest(
         )
 
 
+def _admin_import(inputs: list[Path], out: Path) -> None:
+    from .graph.schema import load_schema
+    from .ingest import read_inputs, validate
+    from .ingest.admin_import import write_admin_import
+
+    schema = load_schema()
+    valid = validate(read_inputs(inputs, schema), schema)
+    written = write_admin_import(valid, schema, out)
+    err.print(
+        f"{valid.node_count()} nodes and {valid.relationship_count()} relationships valid; "
+        f"wrote {len(written.nodes)} node and {len(written.relationships)} relationship files "
+        f"to {out}. With Neo4j stopped, run the command below (it replaces the database), "
+        f"then start Neo4j and run {written.after} (constraints, empty lists), for example "
+        f"with cypher-shell -f.",
+        markup=False,
+        highlight=False,
+    )
+    typer.echo(written.command())
+
+
 def _params(items: list[str] | None) -> dict[str, str]:
     params = {}
     for item in items or []:
@@ -122,7 +156,7 @@ def _params(items: list[str] | None) -> dict[str, str]:
     return params
 
 
-def _changes(ends: list[str] | None, adds: list[str] | None) -> list[Change]:
+def _changes(ends: list[str] | None, adds: list[str] | None) -> list[Hypothesis]:
     changes = []
     for action, items in (("end", ends), ("add", adds)):
         for item in items or []:
@@ -133,7 +167,7 @@ def _changes(ends: list[str] | None, adds: list[str] | None) -> list[Change]:
                     f"expected START,TYPE,END@YYYY-MM-DD, got {item!r}", param_hint=f"--{action}"
                 )
             changes.append(
-                Change(
+                Hypothesis(
                     action=action,
                     start=parts[0],
                     type=parts[1],

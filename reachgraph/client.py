@@ -15,6 +15,8 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+from pydantic import BaseModel
+
 from .graph.errors import NotFound, QueryError
 from .graph.schema import NodeKind, Property, fold
 from .graph.stores import Counts, QueryResult, Store, open_store
@@ -32,6 +34,8 @@ from .models import (
     SearchResults,
     Source,
 )
+from .queries import named
+from .questions import Exposure, Hypothesis, ask, exposure, hypothetical
 from .settings import Settings
 
 #: Properties every node has, which answers show beside `properties`, not in it; and
@@ -309,6 +313,26 @@ class ReachGraph:
             )
             steps.append((rel, _node(b)))
         return steps, result.truncated
+
+    # -- the named questions (queries/) ---------------------------------------------------
+
+    def ask(self, name: str, params: Mapping[str, Any] | None = None) -> list[BaseModel]:
+        """The answers of a named question, each with the path that explains it."""
+        return ask(self.store, name, params, timeout=self.settings.query_timeout)
+
+    def exposure(
+        self, data: str, as_of: datetime.date | None = None, known_on: datetime.date | None = None
+    ) -> Exposure:
+        """Who compels and who blocks the data on the day, and the conflicts with channels."""
+        return exposure(self.store, data, as_of, known_on)
+
+    def what_if(
+        self, changes: list[Hypothesis], name: str, params: Mapping[str, Any] | None = None
+    ) -> list[BaseModel]:
+        """A named question asked of a scratch copy with the changes applied."""
+        named(name).bind(params or {})  # bad parameters fail before the copy is made
+        with hypothetical(self.store, changes) as scratch:
+            return ask(scratch, name, params, timeout=self.settings.query_timeout)
 
     # -- researchers' own queries ---------------------------------------------------------
 

@@ -121,11 +121,16 @@ class Conflict(BaseModel):
         return bool(self.channels)
 
 
+ExposureRow = row_model("exposure")
+
+
 class Exposure(BaseModel):
+    """One body of data on a day: who compels it, whose law blocks it, the conflicts."""
+
     data: str
     as_of: datetime.date
-    compelling: list[Any]
-    blocking: list[Any]
+    compelling: list[ExposureRow]  # type: ignore[valid-type]
+    blocking: list[ExposureRow]  # type: ignore[valid-type]
     conflicts: list[Conflict]
 
 
@@ -175,7 +180,7 @@ def exposure(
     )
 
 
-class Change(BaseModel):
+class Hypothesis(BaseModel):
     """A hypothetical change to one relationship from a day on: `end` closes it (its
     valid_until becomes the day), `add` opens it (valid_from the day)."""
 
@@ -204,7 +209,7 @@ def _copy(store: Store, scratch: Store) -> None:
             scratch.merge_relationships(rel_type, start, end, frame)
 
 
-def _apply(scratch: Store, changes: Sequence[Change]) -> None:
+def _apply(scratch: Store, changes: Sequence[Hypothesis]) -> None:
     kinds = {}
     for kind in scratch.schema.nodes:
         keys = [c.start for c in changes] + [c.end for c in changes]
@@ -240,7 +245,7 @@ def _apply(scratch: Store, changes: Sequence[Change]) -> None:
 
 
 @contextmanager
-def hypothetical(store: Store, changes: Sequence[Change]) -> Iterator[Store]:
+def hypothetical(store: Store, changes: Sequence[Hypothesis]) -> Iterator[Store]:
     """A scratch in-memory copy of the graph with the changes applied: ask it any question.
     The store itself is only read."""
     scratch = LadybugStore(None, schema=store.schema)

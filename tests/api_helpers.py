@@ -36,3 +36,16 @@ def settings_for(location: str, **overrides: Any) -> Settings:
         **overrides,
     }
     return Settings(**values)
+
+
+#: The row cap of the API that the `client` fixture serves.
+ROW_CAP = 50
+
+
+def is_problem(response: Any, status: int) -> dict[str, Any]:
+    """The response is an RFC 9457 problem with this status; its body."""
+    assert response.status_code == status, response.text
+    assert response.headers["content-type"] == "application/problem+json"
+    body: dict[str, Any] = response.json()
+    assert body["status"] == status and body["title"] and body["type"] == "about:blank"
+    return body

@@ -16,7 +16,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from fastapi.testclient import TestClient
 
+from reachgraph.api.app import create_app
 from reachgraph.graph.stores import Store, open_store
 from reachgraph.ingest import load, read_inputs, validate
 
@@ -101,6 +103,34 @@ def bundled(
         yield graph
     finally:
         graph.close()
+
+
+@pytest.fixture(scope="module", params=BACKENDS)
+def location(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[str]:
+    """Where a store holding the bundled dataset is, loaded once for the test module."""
+    from tests.api_helpers import load_sample
+
+    if request.param == "ladybug":
+        where = str(tmp_path_factory.mktemp("api") / "store")
+        store: Store = open_store(where)
+    else:
+        where = request.getfixturevalue("neo4j_uri")
+        store = open_store(where, neo4j_password=PASSWORD)
+        store.clear()
+    with store:
+        load_sample(store)
+    yield where
+
+
+@pytest.fixture(scope="module")
+def client(location: str) -> Iterator[TestClient]:
+    """The real app over that store, with a small row cap (api_helpers.ROW_CAP)."""
+    from tests.api_helpers import ROW_CAP, settings_for
+
+    with TestClient(create_app(settings_for(location, row_cap=ROW_CAP))) as test_client:
+        yield test_client
 
 
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:

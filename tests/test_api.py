@@ -4,7 +4,6 @@ the read-only /cypher door, errors as problem+json, caching, CORS and request id
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -12,45 +11,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from reachgraph.api.app import create_app
-from reachgraph.graph.stores import Store, open_store
-from tests.api_helpers import load_sample, settings_for
-from tests.conftest import BACKENDS, PASSWORD
-
-ROW_CAP = 50
-
-
-@pytest.fixture(scope="module", params=BACKENDS)
-def location(
-    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[str]:
-    """A store holding the sample graph, loaded once for the module."""
-    if request.param == "ladybug":
-        where = str(tmp_path_factory.mktemp("api") / "store")
-        store: Store = open_store(where)
-    else:
-        where = request.getfixturevalue("neo4j_uri")
-        store = open_store(where, neo4j_password=PASSWORD)
-        store.clear()
-    with store:
-        load_sample(store)
-    yield where
-
-
-@pytest.fixture(scope="module")
-def client(location: str) -> Iterator[TestClient]:
-    app = create_app(settings_for(location, row_cap=ROW_CAP))
-    with TestClient(app) as test_client:
-        yield test_client
-
-
-def is_problem(response: Any, status: int) -> dict[str, Any]:
-    """The response is an RFC 9457 problem with this status; its body."""
-    assert response.status_code == status, response.text
-    assert response.headers["content-type"] == "application/problem+json"
-    body: dict[str, Any] = response.json()
-    assert body["status"] == status and body["title"] and body["type"] == "about:blank"
-    return body
-
+from tests.api_helpers import ROW_CAP, is_problem, settings_for
 
 # -- entities -----------------------------------------------------------------------------
 

@@ -11,7 +11,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from reachgraph.graph.stores import Store
-from reachgraph.questions import Change, ask, exposure, hypothetical
+from reachgraph.questions import Hypothesis, ask, exposure, hypothetical
 
 SKYPE_DATA = "skype-user-data-be-2012"
 SKYPE = "skype-communications-sarl"
@@ -180,14 +180,14 @@ def test_as_known_on_counts_only_facts_published_by_then(bundled: Store) -> None
 def test_what_if_answers_without_writing(bundled: Store) -> None:
     counts = bundled.counts()
     moved = [
-        Change(
+        Hypothesis(
             action="end",
             start=SKYPE_DATA,
             type="STORED_IN",
             end="skype-luxembourg-servers",
             on=datetime.date(2017, 1, 1),
         ),
-        Change(
+        Hypothesis(
             action="add",
             start=SKYPE_DATA,
             type="STORED_IN",

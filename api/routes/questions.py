@@ -1,0 +1,121 @@
+"""The named questions: one GET route per query in queries/, typed from the query's header.
+
+No `from __future__ import annotations` here: the routes are built at import time from
+models made at run time, and FastAPI must see those classes, not their names.
+"""
+
+import datetime
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Path, Query
+from pydantic import BaseModel, Field, create_model
+
+from ...queries import NamedQuery, catalog
+from ...questions import Exposure, Hypothesis, row_model
+from ..caching import NOT_MODIFIED, etag
+from ..deps import Graph
+from ..problems import RESPONSES
+
+router = APIRouter(tags=["questions"], responses={**RESPONSES, **NOT_MODIFIED})
+
+_PARAM_TYPES: dict[str, Any] = {"string": str, "date": datetime.date, "integer": int}
+
+
+def _params_model(query: NamedQuery) -> type[BaseModel]:
+    fields: dict[str, Any] = {}
+    for param in query.params:
+        kind = _PARAM_TYPES[param.type]
+        if param.default is None:
+            fields[param.name] = (
+                kind,
+                Field(description=param.description, min_length=1)
+                if kind is str
+                else Field(description=param.description),
+            )
+        else:
+            fields[param.name] = (
+                kind | None,
+                Field(None, description=f"{param.description} (default: {param.default})"),
+            )
+    model: type[BaseModel] = create_model(f"{query.name.title().replace('_', '')}Params", **fields)
+    return model
+
+
+def _route(query: NamedQuery) -> None:
+    params_model = _params_model(query)
+    answer = row_model(query.name)
+
+    def endpoint(params: Annotated[params_model, Query()], graph: Graph) -> Any:  # type: ignore[valid-type]
+        return graph.ask(query.name, params.model_dump(exclude_none=True))  # type: ignore[attr-defined]
+
+    router.add_api_route(
+        f"/questions/{query.name}",
+        endpoint,
+        methods=["GET"],
+        response_model=list[answer],  # type: ignore[valid-type]
+        operation_id="ask" + query.name.title().replace("_", ""),
+        summary=query.summary,
+        description=query.description,
+        dependencies=[Depends(etag)],
+    )
+
+
+for _query in catalog().values():
+    _route(_query)
+
+
+@router.get("/exposure/{data}", operation_id="getExposure", dependencies=[Depends(etag)])
+def data_exposure(
+    data: Annotated[str, Path(min_length=1, description="Key of the Data node")],
+    graph: Graph,
+    as_of: Annotated[datetime.date | None, Query(description="The day (default: today)")] = None,
+    known_on: Annotated[
+        datetime.date | None,
+        Query(description="Count only facts published by this day (default: all)"),
+    ] = None,
+) -> Exposure:
+    """Who can compel the data on the day, whose law blocks its disclosure, and the
+    conflicts between them with the instruments that channel requests across each."""
+    return graph.exposure(data, as_of, known_on)
+
+
+class WhatIf(BaseModel):
+    """A named question, asked under hypothetical changes that are never written."""
+
+    params: dict[str, str] = Field(
+        default_factory=dict, description="The question's parameters, as text"
+    )
+    changes: list[Hypothesis] = Field(min_length=1, max_length=50)
+
+
+@router.post("/questions/{name}/what-if", operation_id="askWhatIf")
+def what_if(
+    name: Annotated[str, Path(description="A named question (see GET /questions)")],
+    request: WhatIf,
+    graph: Graph,
+) -> list[dict[str, Any]]:
+    """Ask a named question of a scratch copy of the graph with relationships ended or
+    added from a day on (data moved, a subsidiary sold, a service withdrawn)."""
+    answers = graph.what_if(request.changes, name, request.params)
+    return [a.model_dump(mode="json") for a in answers]
+
+
+class QuestionInfo(BaseModel):
+    name: str
+    question: str
+    parameters: list[str]
+    columns: list[str]
+
+
+@router.get("/questions", operation_id="listQuestions")
+def questions() -> list[QuestionInfo]:
+    """The named questions, their parameters and columns."""
+    return [
+        QuestionInfo(
+            name=q.name,
+            question=q.summary,
+            parameters=[p.name for p in q.params],
+            columns=[c.name for c in q.columns],
+        )
+        for q in catalog().values()
+    ]

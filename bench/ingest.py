@@ -1,0 +1,261 @@
+"""Ingest throughput beside the store's raw bulk-load rate on the same data.
+
+    .venv/bin/python bench/ingest.py                          # ~1M nodes + 3M relationships
+    .venv/bin/python bench/ingest.py --companies 25000 --repeat 1
+    .venv/bin/python bench/ingest.py --neo4j-uri bolt://127.0.0.1:17687
+
+Embedded store (LadybugDB): `reachgraph generate` writes CSV tables; the real pipeline
+(`read_inputs` -> `validate` -> `load`, as `reachgraph ingest` runs it) loads them into a
+fresh store, then runs again on the loaded store (nothing changed). The raw rate is a plain
+LadybugDB `COPY` of the same validated tables from DataFrames into a fresh database: no
+reading, no validation, no diff; the DataFrames are prepared before the clock starts.
+Neo4j (optional): a smaller graph through the pipeline into an emptied database, beside
+batched `UNWIND $rows ... CREATE` of the same rows (constraints applied in both); the
+password comes from REACHGRAPH_NEO4J_PASSWORD (default reachgraph-test). Times are medians
+of `--repeat` runs; this machine is shared and noisy.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import shutil
+import statistics
+import tempfile
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from importlib.metadata import version
+from pathlib import Path
+from typing import Any
+
+import ladybug
+import neo4j
+import pandas as pd
+from rich.console import Console
+from rich.table import Table
+
+from reachgraph.graph.schema import Schema, load_schema
+from reachgraph.graph.stores import Store, open_store
+from reachgraph.graph.stores.ladybug import DB_FILE, ddl
+from reachgraph.graph.stores.neo4j import ENTITY, Neo4jStore
+from reachgraph.ingest import load, read_inputs, validate
+from reachgraph.ingest.generate import COMPANIES_FOR_1M, generate, write_tables
+from reachgraph.ingest.validate import Valid
+
+console = Console(width=120)
+
+
+@dataclass
+class Timings:
+    """Seconds per stage, one entry per run."""
+
+    runs: dict[str, list[float]] = field(default_factory=dict)
+
+    @contextmanager
+    def stage(self, name: str) -> Iterator[None]:
+        began = time.perf_counter()
+        yield
+        self.runs.setdefault(name, []).append(time.perf_counter() - began)
+
+    def median(self, name: str) -> float:
+        return statistics.median(self.runs[name])
+
+    def total(self, names: tuple[str, ...]) -> float:
+        """Median of the per-run sums of the stages."""
+        sums = [sum(parts) for parts in zip(*(self.runs[n] for n in names), strict=True)]
+        return float(statistics.median(sums))
+
+
+PIPELINE = ("read", "validate", "load")
+
+
+def pipeline(folder: Path, store: Store, timings: Timings, prefix: str) -> tuple[Valid, Any]:
+    """`reachgraph ingest FOLDER` in process, each stage timed."""
+    store.apply_schema()
+    with timings.stage(f"{prefix}read"):
+        raw = read_inputs([folder], store.schema)
+    with timings.stage(f"{prefix}validate"):
+        valid = validate(raw, store.schema, store)
+    with timings.stage(f"{prefix}load"):
+        report = load(valid, store)
+    return valid, report
+
+
+def tables(valid: Valid, schema: Schema) -> list[tuple[str, str, pd.DataFrame]]:
+    """(table, COPY options, rows) for every table of the input, shaped as the store's."""
+    out = []
+    for kind, frame in valid.nodes.items():
+        out.append((kind, "", Store.shaped(frame, list(schema.nodes[kind].properties))))
+    for rel_type, pairs in valid.relationships.items():
+        props = list(schema.relationships[rel_type].properties)
+        for (start, end), frame in pairs.items():
+            rows = Store.shaped(frame, ["start", "end", *props])
+            rows.columns = ["start_key", "end_key", *props]
+            out.append((rel_type, f" (from='{start}', to='{end}')", rows))
+    return out
+
+
+def raw_copy(valid: Valid, schema: Schema, folder: Path, timings: Timings) -> None:
+    """Plain COPY of the same tables into a fresh LadybugDB database."""
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir(parents=True)
+    database = ladybug.Database(str(folder / DB_FILE))
+    connection = ladybug.Connection(database)
+    for statement in ddl(schema):
+        connection.execute(statement)
+    prepared = tables(valid, schema)
+    with timings.stage("raw"):
+        for table, options, rows in prepared:
+            connection.execute(f"COPY {table} FROM $rows{options}", {"rows": rows})
+    connection.close()
+    database.close()
+
+
+def embedded(args: argparse.Namespace, work: Path) -> None:
+    folder = work / "tables"
+    began = time.perf_counter()
+    written = write_tables(generate(args.companies, seed=args.seed), folder)
+    generated = time.perf_counter() - began
+    schema = load_schema()
+    nodes = sum(n for name, n in written.items() if name in schema.nodes)
+    relationships = sum(written.values()) - nodes
+    timings = Timings()
+    for run in range(args.repeat):
+        console.print(f"embedded run {run + 1}/{args.repeat} ...", style="dim")
+        shutil.rmtree(work / "store", ignore_errors=True)
+        with open_store(str(work / "store")) as store:
+            valid, first = pipeline(folder, store, timings, "")
+            assert first.total().created == nodes + relationships, first.total()
+            _, second = pipeline(folder, store, timings, "again ")
+            assert second.total().unchanged == nodes + relationships, second.total()
+        raw_copy(valid, schema, work / "raw", timings)
+        del valid
+    rows = nodes + relationships
+    raw = timings.median("raw")
+    first_total = timings.total(PIPELINE)
+    again = timings.total(tuple(f"again {s}" for s in PIPELINE))
+    table = Table(
+        title=f"Embedded store (LadybugDB {version('ladybug')}): {nodes:,} nodes + "
+        f"{relationships:,} relationships, --companies {args.companies:,}; median of "
+        f"{args.repeat} run(s)"
+    )
+    for column in ("what", "read s", "validate s", "load s", "total s", "nodes/s", "rels/s"):
+        table.add_column(column, justify="left" if column == "what" else "right")
+
+    def line(what: str, stages: tuple[float, ...], total: float) -> None:
+        cells = [f"{s:.1f}" for s in stages] + [f"{total:.1f}"]
+        table.add_row(what, *cells, f"{nodes / total:,.0f}", f"{relationships / total:,.0f}")
+
+    line("pipeline, first load", tuple(timings.median(s) for s in PIPELINE), first_total)
+    line(
+        "pipeline, again (all unchanged)",
+        tuple(timings.median(f"again {s}") for s in PIPELINE),
+        again,
+    )
+    table.add_row("raw COPY from DataFrames", "", "", f"{raw:.1f}", f"{raw:.1f}",
+                  f"{nodes / raw:,.0f}", f"{relationships / raw:,.0f}")  # fmt: skip
+    console.print(table)
+    console.print(
+        f"ratio, pipeline first load / raw COPY: {first_total / raw:.2f}x end to end, "
+        f"{timings.median('load') / raw:.2f}x for the load stage alone "
+        f"(target: within 2x). {rows:,} rows; generating the CSV tables took {generated:.1f} s."
+    )
+
+
+def on_neo4j(args: argparse.Namespace, work: Path) -> None:
+    password = os.environ.get("REACHGRAPH_NEO4J_PASSWORD", "reachgraph-test")
+    folder = work / "neo4j-tables"
+    written = write_tables(generate(args.neo4j_companies, seed=args.seed), folder)
+    schema = load_schema()
+    nodes = sum(n for name, n in written.items() if name in schema.nodes)
+    relationships = sum(written.values()) - nodes
+    timings = Timings()
+    store = Neo4jStore(args.neo4j_uri, password=password)
+    driver = neo4j.GraphDatabase.driver(args.neo4j_uri, auth=("neo4j", password))
+    with store, driver:
+        for run in range(args.repeat):
+            console.print(f"neo4j run {run + 1}/{args.repeat} ...", style="dim")
+            store.clear()
+            valid, first = pipeline(folder, store, timings, "")
+            assert first.total().created == nodes + relationships, first.total()
+            store.clear()
+            store.apply_schema()
+            unwind_create(driver, store, valid, timings)
+        store.clear()
+    raw = timings.median("raw")
+    total = timings.total(PIPELINE)
+    table = Table(
+        title=f"Neo4j at {args.neo4j_uri}: {nodes:,} nodes + {relationships:,} relationships, "
+        f"--companies {args.neo4j_companies:,}; median of {args.repeat} run(s)"
+    )
+    for column in ("what", "read s", "validate s", "load s", "total s", "nodes/s", "rels/s"):
+        table.add_column(column, justify="left" if column == "what" else "right")
+    stages = [f"{timings.median(s):.1f}" for s in PIPELINE]
+    table.add_row("pipeline, first load", *stages, f"{total:.1f}",
+                  f"{nodes / total:,.0f}", f"{relationships / total:,.0f}")  # fmt: skip
+    table.add_row("raw UNWIND ... CREATE, 5,000 rows a batch", "", "", f"{raw:.1f}",
+                  f"{raw:.1f}", f"{nodes / raw:,.0f}", f"{relationships / raw:,.0f}")  # fmt: skip
+    console.print(table)
+    console.print(
+        f"ratio, pipeline / raw UNWIND CREATE: {total / raw:.2f}x end to end, "
+        f"{timings.median('load') / raw:.2f}x for the load stage alone."
+    )
+
+
+def unwind_create(driver: neo4j.Driver, store: Neo4jStore, valid: Valid, timings: Timings) -> None:
+    """Batched UNWIND ... CREATE of the same rows, straight through the driver; the batches
+    (lists of dicts) are prepared before the clock starts."""
+    work: list[tuple[str, pd.DataFrame]] = []
+    for kind, frame in valid.nodes.items():
+        rows = Store.shaped(frame, list(store.schema.nodes[kind].properties))
+        work.append((f"UNWIND $rows AS row CREATE (n:{kind}:{ENTITY}) SET n = row", rows))
+    for rel_type, pairs in valid.relationships.items():
+        props = list(store.schema.relationships[rel_type].properties)
+        sets = ", ".join(f"r.{p} = row.{p}" for p in props)
+        for (start, end), frame in pairs.items():
+            rows = Store.shaped(frame, ["start", "end", *props])
+            cypher = (
+                f"UNWIND $rows AS row MATCH (a:{start} {{key: row.start}}) "
+                f"MATCH (b:{end} {{key: row.end}}) CREATE (a)-[r:{rel_type}]->(b) SET {sets}"
+            )
+            work.append((cypher, rows))
+    batches = [
+        (cypher, records[i : i + store.batch_size])
+        for cypher, rows in work
+        for records in [rows.to_dict("records")]
+        for i in range(0, len(records), store.batch_size)
+    ]
+    with timings.stage("raw"):
+        for cypher, batch in batches:
+            driver.execute_query(cypher, {"rows": batch}, database_=store.database)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--companies", type=int, default=COMPANIES_FOR_1M)
+    parser.add_argument("--repeat", type=int, default=3, help="runs per measurement")
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--neo4j-uri", help="also measure Neo4j at this bolt:// URI")
+    parser.add_argument("--neo4j-companies", type=int, default=12_500, help="~50k nodes")
+    parser.add_argument("--skip-embedded", action="store_true")
+    parser.add_argument("--work", type=Path, help="scratch folder [default: a temporary one]")
+    args = parser.parse_args()
+    console.print(
+        f"{platform.node()}: {os.cpu_count()} cores, Python {platform.python_version()}, "
+        f"pandas {pd.__version__}",
+        style="dim",
+    )
+    with tempfile.TemporaryDirectory(dir=args.work) as scratch:
+        if not args.skip_embedded:
+            embedded(args, Path(scratch))
+        if args.neo4j_uri:
+            on_neo4j(args, Path(scratch))
+        elif not args.skip_embedded:
+            console.print("Neo4j not measured: pass --neo4j-uri (scripts/neo4j-test-server start).")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,176 @@
+"""The named questions over HTTP, on both stores: typed parameters, typed answers with
+paths and sentences, the composed exposure, what-if, and errors as problem+json."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+
+from reachgraph.graph.stores import open_store
+from reachgraph.queries import catalog
+from reachgraph.questions import ask
+from tests.api_helpers import is_problem
+from tests.conftest import PASSWORD
+
+DAY = "2017-11-15"
+SKYPE_DATA = "skype-user-data-be-2012"
+SKYPE = "skype-communications-sarl"
+
+
+def test_every_named_query_is_an_endpoint(client: TestClient) -> None:
+    paths = client.get("/openapi.json").json()["paths"]
+    for name, query in catalog().items():
+        operation = paths[f"/questions/{name}"]["get"]
+        assert operation["summary"] == query.summary
+        assert {p["name"] for p in operation["parameters"]} == {p.name for p in query.params}
+    listed = client.get("/questions").json()
+    assert [q["name"] for q in listed] == list(catalog())
+
+
+def test_reach_answers_with_paths_as_sentences(client: TestClient, location: str) -> None:
+    response = client.get("/questions/reach", params={"jurisdiction": "BE", "as_of": DAY})
+    assert response.status_code == 200 and response.headers["etag"]
+    answers = response.json()
+    skype = [a for a in answers if a["data"] == SKYPE_DATA]
+    assert {a["basis"] for a in skype} == {"service_targeting"}
+    step = skype[0]["path"]["steps"][1]
+    assert step["type"] == "OFFERED_IN" and step["sentence"].startswith(
+        "Skype is offered in Belgium"
+    )
+    direct = open_store(location, neo4j_password=PASSWORD)
+    with direct:
+        expected = [
+            a.model_dump(mode="json")
+            for a in ask(direct, "reach", {"jurisdiction": "BE", "as_of": DAY})
+        ]
+    assert answers == expected, "the API answers what the question layer answers"
+
+
+def test_the_same_answer_is_not_sent_twice(client: TestClient) -> None:
+    first = client.get("/questions/control_chain", params={"company": SKYPE, "as_of": DAY})
+    again = client.get(
+        "/questions/control_chain",
+        params={"company": SKYPE, "as_of": DAY},
+        headers={"If-None-Match": first.headers["etag"]},
+    )
+    assert again.status_code == 304
+
+
+def test_exposure_with_conflicts_and_channels(client: TestClient) -> None:
+    body = client.get(f"/exposure/{SKYPE_DATA}", params={"as_of": DAY}).json()
+    assert ("BE", "service_targeting") in {
+        (r["jurisdiction"], r["basis"]) for r in body["compelling"]
+    }
+    assert "LU" in {r["jurisdiction"] for r in body["blocking"]}
+    pairs = {(c["compelling"], c["blocking"]) for c in body["conflicts"]}
+    assert ("BE", "LU") in pairs
+    assert all(isinstance(c["channels"], list) for c in body["conflicts"])
+
+
+def test_what_if_changes_the_answer_not_the_graph(client: TestClient) -> None:
+    params = {"company": SKYPE, "as_of": DAY}
+    sold = {
+        "action": "end",
+        "start": SKYPE,
+        "type": "SUBSIDIARY_OF",
+        "end": "microsoft-corporation",
+        "on": "2017-01-01",
+    }
+    before = client.get("/stats").json()
+    response = client.post(
+        "/questions/control_chain/what-if", json={"params": params, "changes": [sold]}
+    )
+    assert response.status_code == 200
+    assert [a["company"] for a in response.json()] == [SKYPE]
+    real = client.get("/questions/control_chain", params=params).json()
+    assert [a["company"] for a in real] == [SKYPE, "microsoft-corporation"]
+    assert client.get("/stats").json() == before
+
+
+@pytest.mark.parametrize(
+    ("path", "params", "status"),
+    [
+        ("/questions/reach", {"as_of": DAY}, 422),
+        ("/questions/reach", {"jurisdiction": "BE", "as_of": "2017-13-01"}, 422),
+        ("/questions/reach", {"jurisdiction": "BE", "known_on": "yesterday"}, 422),
+        ("/questions/control_chain", {"company": ""}, 422),
+        ("/questions/precedents", {}, 422),
+        ("/questions/nothing-of-the-sort", {}, 404),
+    ],
+)
+def test_bad_parameters_are_problems(
+    client: TestClient, path: str, params: dict[str, Any], status: int
+) -> None:
+    is_problem(client.get(path, params=params), status)
+
+
+@pytest.mark.parametrize(
+    ("name", "body", "status"),
+    [
+        ("control_chain", {"params": {"company": SKYPE}, "changes": []}, 422),
+        (
+            "control_chain",
+            {
+                "params": {"company": SKYPE},
+                "changes": [
+                    {"action": "end", "start": SKYPE, "type": "BELONGS_TO", "end": "LU", "on": DAY}
+                ],
+            },
+            400,
+        ),
+        (
+            "control_chain",
+            {
+                "params": {"company": SKYPE},
+                "changes": [
+                    {
+                        "action": "end",
+                        "start": "no-such-key",
+                        "type": "SUBSIDIARY_OF",
+                        "end": "x",
+                        "on": DAY,
+                    }
+                ],
+            },
+            400,
+        ),
+        (
+            "control_chain",
+            {
+                "params": {},
+                "changes": [
+                    {
+                        "action": "end",
+                        "start": SKYPE,
+                        "type": "SUBSIDIARY_OF",
+                        "end": "microsoft-corporation",
+                        "on": DAY,
+                    }
+                ],
+            },
+            400,
+        ),
+        (
+            "nothing",
+            {
+                "params": {},
+                "changes": [
+                    {
+                        "action": "end",
+                        "start": SKYPE,
+                        "type": "SUBSIDIARY_OF",
+                        "end": "microsoft-corporation",
+                        "on": DAY,
+                    }
+                ],
+            },
+            404,
+        ),
+    ],
+)
+def test_bad_what_if_requests_are_problems(
+    client: TestClient, name: str, body: dict[str, Any], status: int
+) -> None:
+    is_problem(client.post(f"/questions/{name}/what-if", json=body), status)
