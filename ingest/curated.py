@@ -45,8 +45,8 @@ def _mapping(loader: _Loader, node: yaml.MappingNode) -> dict[str, Any]:
     result: dict[str, Any] = {}
     lines: dict[str, int] = {}
     for key_node, value_node in node.value:
-        key = loader.construct_object(key_node, deep=True)  # type: ignore[no-untyped-call]
-        result[key] = loader.construct_object(value_node, deep=True)  # type: ignore[no-untyped-call]
+        key = loader.construct_object(key_node, deep=True)
+        result[key] = loader.construct_object(value_node, deep=True)
         lines[key] = key_node.start_mark.line + 1
     first: dict[str, int] = {}
     for key_node in own:
@@ -85,7 +85,22 @@ def read_curated(path: Path, name: str, schema: Schema, into: RawInput) -> None:
     text = decode(path, name, into)
     if text is None:
         return
-    loader = _Loader(text)
+    try:
+        loader = _Loader(text)
+    except yaml.reader.ReaderError as error:
+        # Raised while the loader checks the text, before any mark exists.
+        line = text[: error.position].count("\n") + 1
+        code = error.character if isinstance(error.character, int) else ord(error.character)
+        into.problems.append(
+            Problem(
+                name,
+                line,
+                None,
+                None,
+                f"malformed YAML: the character U+{code:04X} is not allowed in YAML",
+            )
+        )
+        return
     try:
         document = loader.get_single_data()
     except yaml.MarkedYAMLError as error:
@@ -119,8 +134,13 @@ def read_curated(path: Path, name: str, schema: Schema, into: RawInput) -> None:
         return
     for field in sorted(set(document) - TOP_LEVEL - {LINE, LINES}):
         into.problems.append(
-            Problem(name, document[LINES][field], None, field,
-                    f"unknown top-level field; expected one of {sorted(TOP_LEVEL)}")
+            Problem(
+                name,
+                document[LINES][field],
+                None,
+                field,
+                f"unknown top-level field; expected one of {sorted(TOP_LEVEL)}",
+            )
         )
     for section, kind_field in (("sources", None), ("nodes", "kind"), ("relationships", "type")):
         entries = document.get(section) or []
@@ -157,8 +177,13 @@ def _entry(
         kind = entry.get("kind")
         if kind not in schema.nodes:
             into.problems.append(
-                Problem(name, entry[LINES].get("kind", entry[LINE]), record, "kind",
-                        f"unknown node kind {kind!r}; expected one of {sorted(schema.nodes)}")
+                Problem(
+                    name,
+                    entry[LINES].get("kind", entry[LINE]),
+                    record,
+                    "kind",
+                    f"unknown node kind {kind!r}; expected one of {sorted(schema.nodes)}",
+                )
             )
             return
         into.add_node(kind, row)
@@ -166,9 +191,14 @@ def _entry(
         rel_type = entry.get("type")
         if rel_type not in schema.relationships:
             into.problems.append(
-                Problem(name, entry[LINES].get("type", entry[LINE]), record, "type",
-                        f"unknown relationship type {rel_type!r}; "
-                        f"expected one of {sorted(schema.relationships)}")
+                Problem(
+                    name,
+                    entry[LINES].get("type", entry[LINE]),
+                    record,
+                    "type",
+                    f"unknown relationship type {rel_type!r}; "
+                    f"expected one of {sorted(schema.relationships)}",
+                )
             )
             return
         into.add_relationship(rel_type, row)

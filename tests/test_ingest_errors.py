@@ -412,6 +412,10 @@ CASES = [
          {A: "nodes:\n  - {kind: Company, key: c2, name: 'Soci\xe9t\xe9', sources: [src-base]}\n"
              .encode("latin-1")},
          (A, 2, None, None, "not UTF-8: byte 0xe9 at offset 47; save the file as UTF-8")),
+    case("nul-yaml", "a NUL character in a YAML file",
+         {A: "nodes:\n  - {kind: Company, key: c2, name: 'C\x00', sources: [src-base]}\n"},
+         (A, 2, None, None, "malformed YAML: the character U+0000 is not allowed in YAML"),
+         cli=True),
     case("latin-1-csv", "latin-1 bytes in a CSV table",
          {"Company.csv": "key,name,sources\nc2,C,src-base\nc3,Soci\xe9t\xe9,src-base\n"
              .encode("latin-1")},
