@@ -89,12 +89,12 @@ def read_curated(path: Path, name: str, schema: Schema, into: RawInput) -> None:
         loader = _Loader(text)
     except yaml.reader.ReaderError as error:
         # Raised while the loader checks the text, before any mark exists.
-        line = text[: error.position].count("\n") + 1
+        at = text[: error.position].count("\n") + 1
         code = error.character if isinstance(error.character, int) else ord(error.character)
         into.problems.append(
             Problem(
                 name,
-                line,
+                at,
                 None,
                 None,
                 f"malformed YAML: the character U+{code:04X} is not allowed in YAML",
