@@ -10,24 +10,17 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Protocol, runtime_checkable
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from ..graph.schema import Property
 from ..graph.stores import Store
-from .validate import Valid
+from .validate import FrameReader, Valid
 
 #: Called after each table is written: (what, rows written).
 Progress = Callable[[str, int], None]
-
-
-@runtime_checkable
-class FrameReader(Protocol):
-    """A store that can read a whole table back as a DataFrame, faster than `Store.read`."""
-
-    def read_frame(self, cypher: str) -> pd.DataFrame: ...
 
 
 @dataclass

@@ -16,7 +16,7 @@ import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cache
-from typing import Any
+from typing import Any, Protocol, runtime_checkable
 
 import networkx as nx
 import numpy as np
@@ -48,6 +48,22 @@ class Valid:
 
     def relationship_count(self) -> int:
         return sum(len(f) for pairs in self.relationships.values() for f in pairs.values())
+
+
+@runtime_checkable
+class FrameReader(Protocol):
+    """A store that reads a whole table back as a DataFrame, faster than `Store.read`."""
+
+    def read_frame(self, cypher: str) -> pd.DataFrame: ...
+
+
+def read_rows(store: Store, cypher: str) -> list[list[Any]]:
+    """The rows of a trusted query without parameters, through `read_frame` where the store
+    has it (missing values then come as NaN, dates as Timestamps: for reading keys)."""
+    if isinstance(store, FrameReader):
+        rows: list[list[Any]] = store.read_frame(cypher).to_numpy(dtype=object).tolist()
+        return rows
+    return store.read(cypher).rows
 
 
 @cache
@@ -443,11 +459,13 @@ def _keys_taken_in_store(nodes: dict[str, pd.DataFrame], store: Store) -> list[P
         others = {k: f for k, f in nodes.items() if k != kind and not f.empty}
         if not count or not others:
             continue
-        stored = {row[0] for row in store.read(f"MATCH (n:{kind}) RETURN n.key").rows}
+        # one hash table of the stored keys, probed by each frame
+        rows = read_rows(store, f"MATCH (n:{kind}) RETURN n.key")
+        stored = pd.Index([row[0] for row in rows], dtype=object).drop_duplicates()
         for frame in others.values():
             check = _Checker(frame, "key")
             check.flag(
-                frame["key"].isin(stored),
+                pd.Series(stored.get_indexer(frame["key"]) >= 0, index=frame.index),
                 "key",
                 f"the key {{value}} is already used by a {kind} in the store; "
                 "keys are unique across the graph",
@@ -558,7 +576,7 @@ def _ownership_cycles(frame: pd.DataFrame | None, store: Store | None) -> list[P
     graph = nx.DiGraph()
     stored: list[list[Any]] = []
     if store is not None and store.counts().relationships.get(OWNERSHIP):
-        stored = store.read(f"MATCH (a)-[:{OWNERSHIP}]->(b) RETURN a.key, b.key").rows
+        stored = read_rows(store, f"MATCH (a)-[:{OWNERSHIP}]->(b) RETURN a.key, b.key")
     edges = frame.dropna(subset=["start", "end"])
     starts = pd.Series([start for start, _ in stored] + edges["start"].tolist(), dtype=object)
     ends = pd.Series([end for _, end in stored] + edges["end"].tolist(), dtype=object)

@@ -1,8 +1,13 @@
 """The synthetic generator: its tables pass validation, load with the counts they promise,
-have the documented shape and scale, and are the same for the same seed."""
+have the documented shape and scale, and are the same for the same seed. And the files for
+`neo4j-admin database import`, written from the same tables and imported by the real tool."""
 
 from __future__ import annotations
 
+import csv
+import os
+import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -10,10 +15,13 @@ from pathlib import Path
 import networkx as nx
 import pytest
 
+from reachgraph.graph.errors import ReachgraphError
 from reachgraph.graph.schema import load_schema
 from reachgraph.graph.stores import open_store
 from reachgraph.ingest import load, read_inputs, validate
+from reachgraph.ingest.admin_import import AdminImport, write_admin_import
 from reachgraph.ingest.generate import COMPANIES_FOR_1M, DEPTHS, generate, write_tables
+from reachgraph.ingest.validate import Valid
 
 CLI = str(Path(sys.executable).parent / "reachgraph")
 SCHEMA = load_schema()
@@ -108,3 +116,133 @@ def test_the_command_writes_the_tables(tmp_path: Path) -> None:
     assert "nodes and" in done.stderr
     help_text = subprocess.run([CLI, "generate", "--help"], capture_output=True, text=True)
     assert "4 nodes and 12 relationships per company" in " ".join(help_text.stdout.split())
+
+
+# --- the neo4j-admin import files --------------------------------------------------------
+
+NEO4J_LIB = (
+    Path(os.environ.get("REACHGRAPH_NEO4J_HOME", Path.home() / ".cache/reachgraph/neo4j-5.26"))
+    / "lib"
+)
+
+
+@pytest.fixture(scope="module")
+def admin_files(
+    tables: tuple[Path, dict[str, int]], tmp_path_factory: pytest.TempPathFactory
+) -> tuple[Valid, AdminImport]:
+    out, _ = tables
+    valid = validate(read_inputs([out], SCHEMA), SCHEMA)
+    return valid, write_admin_import(valid, SCHEMA, tmp_path_factory.mktemp("admin"))
+
+
+def _read(path: Path) -> list[list[str]]:
+    with path.open(encoding="utf-8", newline="") as file:
+        return list(csv.reader(file))
+
+
+def test_admin_import_headers_and_rows_follow_the_schema(
+    admin_files: tuple[Valid, AdminImport],
+) -> None:
+    valid, written = admin_files
+    assert set(written.nodes) == set(valid.nodes)
+    assert set(written.relationships) == set(valid.relationships)
+    company = _read(written.nodes["Company"])
+    assert company[0][0] == "key:ID(Entity)" and company[0][-1] == ":LABEL"
+    assert "sources:string[]" in company[0] and "known_from:date" in company[0]
+    assert len(company) - 1 == len(valid.nodes["Company"])
+    assert {row[-1] for row in company[1:]} == {"Company;Entity"}
+    sources = company[0].index("sources:string[]")
+    assert any(";" in row[sources] for row in company[1:])  # two sources, one cell
+    owned = _read(written.relationships["SUBSIDIARY_OF"])
+    assert owned[0][:3] == [":START_ID(Entity)", ":END_ID(Entity)", ":TYPE"]
+    assert {"valid_from:date", "valid_until:date", "share:double"} <= set(owned[0])
+    assert len(owned) - 1 == sum(len(f) for f in valid.relationships["SUBSIDIARY_OF"].values())
+    law = _read(written.nodes["Law"])
+    channel = law[0].index("channel:boolean")
+    channels = {row[channel] for row in law[1:]}
+    assert "true" in channels and channels <= {"", "true", "false"}
+    after = written.after.read_text(encoding="utf-8")
+    assert "CREATE CONSTRAINT entity_key" in after
+    assert "MATCH (n:Jurisdiction) WHERE n.sources IS NULL SET n.sources = [];" in after
+    assert written.command().startswith("neo4j-admin database import full neo4j ")
+
+
+def test_a_list_item_holding_the_array_delimiter_is_refused(tmp_path: Path) -> None:
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "Source.csv").write_text(
+        "key,title,publisher,date\na;b,T,P,2020-01-01\n", encoding="utf-8"
+    )
+    (tmp_path / "in" / "Company.csv").write_text("key,name,sources\nc,C,a;b\n", encoding="utf-8")
+    valid = validate(read_inputs([tmp_path / "in"], SCHEMA), SCHEMA)
+    with pytest.raises(ReachgraphError, match="array delimiter"):
+        write_admin_import(valid, SCHEMA, tmp_path / "out")
+
+
+def test_the_ingest_command_writes_the_import_files(
+    tables: tuple[Path, dict[str, int]], tmp_path: Path
+) -> None:
+    out, _ = tables
+    done = subprocess.run(
+        [CLI, "ingest", str(out), "--neo4j-admin-import", str(tmp_path)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith("neo4j-admin database import full neo4j")
+    assert (tmp_path / "nodes" / "Company.csv").exists()
+    assert (tmp_path / "after-import.cypher").exists()
+
+
+def _expected_properties(valid: Valid) -> int:
+    """What the importer counts: every value set, an empty list being no value."""
+    frames = [*valid.nodes.values()]
+    frames += [
+        f.drop(columns=["start", "end"]) for p in valid.relationships.values() for f in p.values()
+    ]
+    return sum(
+        sum(1 for v in frame[c].tolist() if v is not None and v != [])
+        for frame in frames
+        for c in frame.columns
+    )
+
+
+@pytest.mark.skipif(
+    shutil.which("java") is None or not NEO4J_LIB.is_dir() or not any(NEO4J_LIB.glob("*.jar")),
+    reason=f"neo4j-admin import not run: needs java and the Neo4j 5.26 jars in {NEO4J_LIB} "
+    "(scripts/neo4j-test-server fetch puts them there)",
+)
+def test_neo4j_admin_imports_every_node_relationship_and_property(
+    admin_files: tuple[Valid, AdminImport], tmp_path: Path
+) -> None:
+    """The real import tool (neo4j-admin's main class) into a scratch database folder."""
+    valid, written = admin_files
+    (tmp_path / "conf").mkdir()
+    (tmp_path / "conf" / "neo4j.conf").write_text(
+        f"server.directories.data={tmp_path / 'data'}\n", encoding="utf-8"
+    )
+    env = {**os.environ, "NEO4J_HOME": str(tmp_path), "NEO4J_CONF": str(tmp_path / "conf")}
+    done = subprocess.run(
+        [
+            "java",
+            "-Xmx512m",
+            "-cp",
+            f"{NEO4J_LIB}/*",
+            "org.neo4j.cli.AdminTool",
+            *written.arguments(),
+        ],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=tmp_path,  # where the tool writes its import.report
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+    report = re.search(
+        r"Imported:\s+(\d+) nodes\s+(\d+) relationships\s+(\d+) properties", done.stdout
+    )
+    assert report, done.stdout[-3000:]
+    assert int(report.group(1)) == valid.node_count()
+    assert int(report.group(2)) == valid.relationship_count()
+    assert int(report.group(3)) == _expected_properties(valid)
+    assert (tmp_path / "data" / "databases" / "neo4j").is_dir()
