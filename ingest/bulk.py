@@ -38,9 +38,14 @@ def read_bulk(path: Path, name: str, schema: Schema, into: RawInput) -> None:
     table = table_name(path)
     if table not in schema.nodes and table not in schema.relationships:
         into.problems.append(
-            Problem(name, None, None, None,
-                    f"a bulk file is named after a node kind or relationship type "
-                    f"(Company.csv, SUBSIDIARY_OF.jsonl); {table!r} is neither")
+            Problem(
+                name,
+                None,
+                None,
+                None,
+                f"a bulk file is named after a node kind or relationship type "
+                f"(Company.csv, SUBSIDIARY_OF.jsonl); {table!r} is neither",
+            )
         )
         return
     text = decode(path, name, into)
@@ -126,7 +131,9 @@ def _jsonl(text: str, name: str, into: RawInput) -> pd.DataFrame | None:
             into.problems.append(Problem(name, number, None, None, f"malformed JSON: {error}"))
             continue
         if not isinstance(record, dict):
-            into.problems.append(Problem(name, number, None, None, "each line must be a JSON object"))
+            into.problems.append(
+                Problem(name, number, None, None, "each line must be a JSON object")
+            )
             continue
         records.append(record)
         lines.append(number)

@@ -20,17 +20,25 @@ def input_files(paths: Iterable[Path]) -> tuple[list[Path], list[Problem]]:
     problems: list[Problem] = []
     for path in paths:
         if path.is_dir():
-            found = sorted(
-                p for p in path.rglob("*") if p.is_file() and p.suffix in CURATED + BULK
-            )
+            found = sorted(p for p in path.rglob("*") if p.is_file() and p.suffix in CURATED + BULK)
             if not found:
-                problems.append(Problem(str(path), None, None, None,
-                                        "no .yaml, .yml, .csv or .jsonl files in this folder"))
+                problems.append(
+                    Problem(
+                        str(path),
+                        None,
+                        None,
+                        None,
+                        "no .yaml, .yml, .csv or .jsonl files in this folder",
+                    )
+                )
             files.extend(found)
         elif path.is_file():
             if path.suffix not in CURATED + BULK:
-                problems.append(Problem(str(path), None, None, None,
-                                        "expected a .yaml, .yml, .csv or .jsonl file"))
+                problems.append(
+                    Problem(
+                        str(path), None, None, None, "expected a .yaml, .yml, .csv or .jsonl file"
+                    )
+                )
             else:
                 files.append(path)
         else:

@@ -69,8 +69,13 @@ def decode(path: Path, name: str, into: RawInput) -> str | None:
     except UnicodeDecodeError as error:
         line = data[: error.start].count(b"\n") + 1
         into.problems.append(
-            Problem(name, line, None, None,
-                    f"not UTF-8: byte 0x{data[error.start]:02x} at offset {error.start}; "
-                    "save the file as UTF-8")
+            Problem(
+                name,
+                line,
+                None,
+                None,
+                f"not UTF-8: byte 0x{data[error.start]:02x} at offset {error.start}; "
+                "save the file as UTF-8",
+            )
         )
         return None
