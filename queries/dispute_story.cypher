@@ -41,4 +41,4 @@ RETURN req.key AS request, req.name AS request_name, req.date AS request_date,
        dec.citation AS citation, dec.outcome AS outcome, dec.fine_amount AS fine_amount,
        dec.fine_currency AS fine_currency, dec.holding AS holding, lower.key AS appeal_of,
        ap.effect AS appeal_effect, dec.sources AS sources
-ORDER BY date, decision, appeal_of
+ORDER BY date, decision, appeal_of, request

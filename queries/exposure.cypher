@@ -35,4 +35,4 @@ WHERE rule.basis = first.basis
 RETURN home.key AS jurisdiction, rule.effect AS effect, rule.basis AS basis, rule.key AS rule,
        law.key AS law, law.citation AS citation, nodes(p) AS path_nodes,
        relationships(p) AS path_rels
-ORDER BY home.key, rule.effect, rule.key
+ORDER BY home.key, rule.effect, rule.key, law.key

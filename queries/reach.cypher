@@ -51,4 +51,4 @@ WHERE rule.effect = 'compels'
 RETURN d.key AS data, d.name AS data_name, d.category AS category, rule.basis AS basis,
        rule.key AS rule, law.key AS law, law.citation AS citation, home.key AS law_of,
        nodes(p) AS path_nodes, relationships(p) AS path_rels
-ORDER BY d.key, rule.key
+ORDER BY d.key, rule.key, law.key, home.key

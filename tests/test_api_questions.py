@@ -166,7 +166,7 @@ def test_bad_parameters_are_problems(
                     }
                 ],
             },
-            404,
+            422,
         ),
     ],
 )

@@ -5,6 +5,7 @@ models made at run time, and FastAPI must see those classes, not their names.
 """
 
 import datetime
+from enum import StrEnum
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Path, Query
@@ -79,6 +80,10 @@ def data_exposure(
     return graph.exposure(data, as_of, known_on)
 
 
+QuestionName = StrEnum("QuestionName", [(name, name) for name in catalog()])  # type: ignore[misc]
+"""The named questions, so an unknown name is a 422 the schema announces, not a 404."""
+
+
 class WhatIf(BaseModel):
     """A named question, asked under hypothetical changes that are never written."""
 
@@ -90,13 +95,13 @@ class WhatIf(BaseModel):
 
 @router.post("/questions/{name}/what-if", operation_id="askWhatIf")
 def what_if(
-    name: Annotated[str, Path(description="A named question (see GET /questions)")],
+    name: Annotated[QuestionName, Path(description="A named question (see GET /questions)")],
     request: WhatIf,
     graph: Graph,
 ) -> list[dict[str, Any]]:
     """Ask a named question of a scratch copy of the graph with relationships ended or
     added from a day on (data moved, a subsidiary sold, a service withdrawn)."""
-    answers = graph.what_if(request.changes, name, request.params)
+    answers = graph.what_if(request.changes, name.value, request.params)
     return [a.model_dump(mode="json") for a in answers]
 
 
