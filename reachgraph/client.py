@@ -13,7 +13,7 @@ import threading
 from collections.abc import Callable, Mapping
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel
 
@@ -37,6 +37,10 @@ from .models import (
 from .queries import named
 from .questions import Exposure, Hypothesis, ask, exposure, hypothetical
 from .settings import Settings
+
+if TYPE_CHECKING:
+    import networkx as nx
+    import pandas as pd
 
 #: Properties every node has, which answers show beside `properties`, not in it; and
 #: search_text, which only serves search.
@@ -333,6 +337,34 @@ class ReachGraph:
         named(name).bind(params or {})  # bad parameters fail before the copy is made
         with hypothetical(self.store, changes) as scratch:
             return ask(scratch, name, params, timeout=self.settings.query_timeout)
+
+    # -- exports (reachgraph/export.py) ---------------------------------------------------
+
+    def to_networkx(
+        self,
+        *,
+        around: str | None = None,
+        depth: int = 1,
+        answers: list[BaseModel] | None = None,
+    ) -> nx.MultiDiGraph:
+        """The whole graph, the nodes within `depth` steps of `around` and the relationships
+        between them, or what lies on the paths of `answers` (of `ask`), as a MultiDiGraph:
+        nodes by key, edges keyed by type, typed attributes (see reachgraph.export)."""
+        from .export import to_networkx
+
+        return to_networkx(self, around=around, depth=depth, answers=answers)
+
+    def to_pandas(
+        self,
+        *,
+        around: str | None = None,
+        depth: int = 1,
+        answers: list[BaseModel] | None = None,
+    ) -> tuple[pd.DataFrame, pd.DataFrame]:
+        """The same as `to_networkx`, as two DataFrames: nodes and edges."""
+        from .export import to_pandas
+
+        return to_pandas(self, around=around, depth=depth, answers=answers)
 
     # -- researchers' own queries ---------------------------------------------------------
 
