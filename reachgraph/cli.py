@@ -6,6 +6,7 @@ import datetime
 import json
 import sys
 from contextlib import nullcontext
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
@@ -298,10 +299,70 @@ def schema(
         err.print(f"wrote {output}")
 
 
+class ExportFormat(StrEnum):
+    node_link = "node-link"
+    graphml = "graphml"
+    gexf = "gexf"
+    csv = "csv"
+
+
 @app.command()
-def export(store: StoreOption = None) -> None:
-    """Export the graph for networkx, Gephi and pandas (not available yet: issue 6)."""
-    raise ReachgraphError("export is not available yet; it comes with the notebook issue (#6)")
+def export(
+    fmt: Annotated[
+        ExportFormat,
+        typer.Option(
+            "--format",
+            "-f",
+            help="node-link (networkx JSON), graphml or gexf (Gephi, yEd, Cytoscape), or csv "
+            "(a zip of nodes.csv and edges.csv).",
+        ),
+    ],
+    around: Annotated[
+        str | None,
+        typer.Option(help="Only the nodes within --depth steps of this key (either direction)."),
+    ] = None,
+    depth: Annotated[int, typer.Option(min=1, help="Steps from --around.")] = 1,
+    out: Annotated[
+        Path | None,
+        typer.Option("--out", "-o", help="Write to this file; without it, to stdout (not csv)."),
+    ] = None,
+    store: StoreOption = None,
+) -> None:
+    """Export the graph, or the neighbourhood of one node, for networkx, Gephi and pandas.
+
+    Files hold dates as ISO days and lists as JSON text; reachgraph.export.read_export reads
+    any of them back to the same typed graph.
+
+    Examples: reachgraph export -f gexf -o graph.gexf;
+    reachgraph export -f node-link --around skype --depth 2 > skype.json
+    """
+    from .client import ReachGraph
+    from .export import iter_export
+
+    if out is None and fmt is ExportFormat.csv:
+        raise typer.BadParameter("csv writes a zip file: give --out PATH", param_hint="--out")
+    if depth != 1 and around is None:
+        raise typer.BadParameter("--depth goes with --around", param_hint="--depth")
+    with ReachGraph.open(store, read_only=True) as graph:
+        exported = graph.to_networkx(around=around, depth=depth)
+    chunks = iter_export(exported, fmt.value)
+    if out is None:
+        for chunk in chunks:
+            sys.stdout.buffer.write(chunk)
+        sys.stdout.buffer.flush()
+    else:
+        try:
+            with out.open("wb") as file:
+                for chunk in chunks:
+                    file.write(chunk)
+        except OSError as error:
+            raise ReachgraphError(f"cannot write {out}: {error.strerror or error}") from error
+    err.print(
+        f"exported {exported.number_of_nodes()} nodes and {exported.number_of_edges()} "
+        f"relationships as {fmt.value}" + (f" to {out}" if out else ""),
+        markup=False,
+        highlight=False,
+    )
 
 
 @app.command(
