@@ -362,8 +362,11 @@ class LadybugStore(Store):
         """The whole answer of a trusted read query as a DataFrame, converted by LadybugDB in
         one go (several times faster than `read` for a whole table: the ingest reads tables
         back to compare them with its input). Dates come as datetime64, missing values as
-        NaN or NaT."""
+        NaN or NaT. A read-only store first reopens on files another process changed, as
+        `read` does."""
         with self._lock:
+            if self.read_only:
+                self._refresh()
             began = False
             try:
                 if not self.read_only:
