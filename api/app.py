@@ -16,7 +16,7 @@ from .caching import NotModified, on_not_modified
 from .deps import open_graph
 from .problems import on_http_error, on_reachgraph_error, on_unexpected_error, on_validation_error
 from .requestid import HEADER, RequestId, configure_logging
-from .routes import cypher, entities, explorer, health, ingest, questions, schema, search
+from .routes import cypher, entities, explorer, export, health, ingest, questions, schema, search
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -44,7 +44,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_exception_handler(RequestValidationError, on_validation_error)
     app.add_exception_handler(NotModified, on_not_modified)
     app.add_exception_handler(Exception, on_unexpected_error)
-    for router in (health, schema, entities, search, questions, cypher, ingest, explorer):
+    for router in (health, schema, entities, search, questions, cypher, ingest, explorer, export):
         app.include_router(router.router)
     if settings.cors_origins:
         app.add_middleware(

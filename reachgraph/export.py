@@ -37,6 +37,7 @@ from __future__ import annotations
 import csv
 import datetime
 import io
+import itertools
 import zipfile
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping
@@ -132,26 +133,30 @@ def _columns(store: Store, cypher: str, types: list[str]) -> list[list[Any]]:
         rows = store.read(cypher).rows
         return [list(column) for column in zip(*rows, strict=True)] if rows else [[] for _ in types]
     frame = store.read_frame(cypher)
-    columns = []
-    for (_, series), type_ in zip(frame.items(), types, strict=True):
-        if type_ == "date" and pd.api.types.is_datetime64_any_dtype(series):
-            values = [None if pd.isna(v) else v.date() for v in series.tolist()]
-        elif type_ in ("string_list",):
-            values = [None if v is None or v is pd.NA else list(v) for v in series.tolist()]
-        else:
-            values = [None if _missing(v) else v for v in series.astype(object).tolist()]
-            if type_ == "float":
-                values = [None if v is None else float(v) for v in values]
-            elif type_ == "integer":
-                values = [None if v is None else int(v) for v in values]
-            elif type_ == "boolean":
-                values = [None if v is None else bool(v) for v in values]
-        columns.append(values)
-    return columns
+    return [_values(series, type_) for (_, series), type_ in zip(frame.items(), types, strict=True)]
 
 
-def _missing(value: Any) -> bool:
-    return value is None or value is pd.NA or value is pd.NaT or value != value
+def _values(series: pd.Series, type_: str) -> list[Any]:
+    """A column of `read_frame` as Python values, converted by numpy and pandas in one go:
+    datetime64 to `datetime.date`, NaN and NaT to None."""
+    if type_ == "date" and pd.api.types.is_datetime64_any_dtype(series):
+        days = series.to_numpy(dtype="datetime64[D]").astype(object)  # NaT becomes None
+        return list(days)
+    values: list[Any] = series.astype(object).where(series.notna(), None).tolist()
+    convert = {"float": float, "integer": int, "boolean": bool}.get(type_)
+    if convert is not None:
+        values = [None if v is None else convert(v) for v in values]
+    return values
+
+
+def _rows(names: list[str], columns: list[Iterable[Any]]) -> Iterator[dict[str, Any]]:
+    """One dict of `names` per row of the columns (built in C, without a Python loop)."""
+    return map(dict, map(zip, itertools.repeat(names), zip(*columns, strict=False)))
+
+
+def _listed(values: list[Any]) -> list[Any]:
+    """A list column with every unset value an empty list (each its own)."""
+    return [[] if v is None else v for v in values]
 
 
 def _whole(store: Store) -> tuple[list[Node], list[Edge]]:
@@ -160,25 +165,29 @@ def _whole(store: Store) -> tuple[list[Node], list[Edge]]:
     for kind, types in node_types(store.schema).items():
         names = [n for n in types if n != "kind"]
         cypher = f"MATCH (n:{kind}) RETURN " + ", ".join(f"n.{n}" for n in names)
-        columns = _columns(store, cypher, [types[n] for n in names])
-        for row in zip(*columns, strict=True):
-            attrs = {"kind": kind, **dict(zip(names, row, strict=True))}
-            attrs["name"] = attrs["name"] or attrs["key"]
-            attrs["sources"] = attrs["sources"] or []
-            nodes.append((attrs["key"], attrs))
+        read = dict(zip(names, _columns(store, cypher, [types[n] for n in names]), strict=True))
+        read["sources"] = _listed(read["sources"])
+        read["name"] = [name or key for name, key in zip(read["name"], read["key"], strict=True)]
+        columns = [itertools.repeat(kind), *read.values()]
+        nodes.extend(zip(read["key"], _rows(["kind", *names], columns), strict=True))
     edges: list[Edge] = []
     for rel_type, types in edge_types(store.schema).items():
         stored = [n for n in types if n in store.schema.relationships[rel_type].properties]
         cypher = f"MATCH (a)-[r:{rel_type}]->(b) RETURN a.key, b.key" + "".join(
             f", r.{n}" for n in stored
         )
-        columns = _columns(store, cypher, ["string", "string", *(types[n] for n in stored)])
-        blank = dict.fromkeys(types)
-        blank["type"] = rel_type
-        for start, end, *values in zip(*columns, strict=True):
-            attrs = {**blank, **dict(zip(stored, values, strict=True))}
-            attrs["sources"] = attrs["sources"] or []
-            edges.append((start, end, rel_type, attrs))
+        starts, ends, *values = _columns(
+            store, cypher, ["string", "string", *(types[n] for n in stored)]
+        )
+        read = dict(zip(stored, values, strict=True))
+        read["sources"] = _listed(read["sources"])
+        names = list(types)
+        columns = [
+            read[n] if n in read else itertools.repeat(rel_type if n == "type" else None)
+            for n in names
+        ]
+        # `sources` is stored on every type: zip stops at its end (`repeat` never ends).
+        edges.extend(zip(starts, ends, itertools.repeat(rel_type), _rows(names, columns)))
     return nodes, edges
 
 
@@ -652,12 +661,14 @@ def write_export(
 
 def _typed(value: Any, type_: str) -> Any:
     """A value read from a file, as the schema types it; None where unset."""
-    if value is None or value == "":
-        return None
     if not isinstance(value, str):
+        if value is None:
+            return None
         if type_ == "float" and isinstance(value, int) and not isinstance(value, bool):
             return float(value)
         return value
+    if value == "":
+        return None
     if type_ == "date":
         return datetime.date.fromisoformat(value)
     if type_ == "string_list":
@@ -686,7 +697,8 @@ class _Builder:
     def __init__(self, schema: Schema) -> None:
         self.nodes = node_types(schema)
         self.edges = edge_types(schema)
-        self.graph = nx.MultiDiGraph()
+        self.read_nodes: list[Node] = []
+        self.read_edges: list[Edge] = []
 
     def node(self, key: str, data: Mapping[str, Any], skip: tuple[str, ...] = ()) -> None:
         kind = data.get("kind")
@@ -697,7 +709,7 @@ class _Builder:
         attrs["key"] = key
         attrs["sources"] = attrs["sources"] or []
         attrs.update(_extras(data, types, skip))
-        self.graph.add_node(key, **attrs)
+        self.read_nodes.append((key, attrs))
 
     def edge(
         self, start: str, end: str, data: Mapping[str, Any], skip: tuple[str, ...] = ()
@@ -709,7 +721,13 @@ class _Builder:
         attrs = {name: _typed(data.get(name), type_) for name, type_ in types.items()}
         attrs["sources"] = attrs["sources"] or []
         attrs.update(_extras(data, types, skip))
-        self.graph.add_edge(start, end, key=rel_type, **attrs)
+        self.read_edges.append((start, end, rel_type, attrs))
+
+    def graph(self) -> nx.MultiDiGraph:
+        g = nx.MultiDiGraph()
+        g.add_nodes_from(self.read_nodes)
+        g.add_edges_from(self.read_edges)
+        return g
 
 
 def _read_csv(source: str | Path | bytes, builder: _Builder) -> None:
@@ -768,7 +786,7 @@ def read_export(source: str | Path | bytes, format: Format | str) -> nx.MultiDiG
         _read_csv(source, builder)
     else:
         raise QueryError(f"no export format {format!r}; the formats are {', '.join(FORMATS)}")
-    return builder.graph
+    return builder.graph()
 
 
 __all__ = [
