@@ -6,7 +6,9 @@ from __future__ import annotations
 import hashlib
 
 from fastapi import Request, Response
+from starlette.concurrency import run_in_threadpool
 
+from ..client import ReachGraph
 from .deps import Graph
 
 #: Caches may keep answers but must ask again each time (the ETag makes asking cheap).
@@ -24,10 +26,10 @@ class NotModified(Exception):
         self.etag = etag
 
 
-def etag(request: Request, response: Response, graph: Graph) -> None:
+async def etag(request: Request, response: Response, graph: Graph) -> None:
     """Set ETag and Cache-Control; answer 304 (before any query runs) when If-None-Match
     names the current ETag. The tag changes with the data and with the app's version."""
-    version = f"{request.app.version}:{graph.data_version()}"
+    version = f"{request.app.version}:{await data_version(graph)}"
     tag = f'W/"{hashlib.blake2b(version.encode(), digest_size=12).hexdigest()}"'
     response.headers["ETag"] = tag
     response.headers["Cache-Control"] = CACHE_CONTROL
@@ -36,6 +38,14 @@ def etag(request: Request, response: Response, graph: Graph) -> None:
         t.strip().removeprefix("W/") for t in given.split(",")
     ):
         raise NotModified(tag)
+
+
+async def data_version(graph: ReachGraph) -> str:
+    """The graph's data version without holding up the event loop: LadybugDB's is two
+    stat() calls, cheaper here than a trip through the thread pool; Neo4j's asks the server."""
+    if graph.store.backend == "ladybug":
+        return graph.data_version()
+    return await run_in_threadpool(graph.data_version)
 
 
 async def on_not_modified(_: Request, error: Exception) -> Response:

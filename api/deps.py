@@ -15,7 +15,9 @@ def open_graph(settings: Settings) -> ReachGraph:
     return ReachGraph.open(settings.store, settings, read_only=True)
 
 
-def graph(request: Request) -> ReachGraph:
+async def graph(request: Request) -> ReachGraph:
+    """Async, as it only looks the graph up: a sync dependency costs a trip through the
+    thread pool on every request (bench/api.py)."""
     reach: ReachGraph = request.app.state.graph
     return reach
 

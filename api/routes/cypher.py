@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from fastapi import APIRouter
+from starlette.concurrency import run_in_threadpool
 
 from ...models import CypherAnswer, CypherRequest
 from ..deps import Graph
@@ -12,7 +13,7 @@ router = APIRouter(tags=["cypher"], responses={**RESPONSES, **responses(403, 408
 
 
 @router.post("/cypher", operation_id="runCypher")
-def cypher(request: CypherRequest, graph: Graph) -> CypherAnswer:
+async def cypher(request: CypherRequest, graph: Graph) -> CypherAnswer:
     """Run a read-only Cypher query with parameters.
 
     Writes, schema changes, files (LOAD CSV, LOAD FROM, COPY), settings, procedures outside a
@@ -20,6 +21,10 @@ def cypher(request: CypherRequest, graph: Graph) -> CypherAnswer:
     runs. The query stops at the time limit (408) and returns at most the row cap, with
     `truncated` set when it cut the answer. A query the store cannot run is a 400 with the
     store's message. docs/api.md lists the rules for each store."""
-    return graph.cypher(
-        request.query, request.params, timeout=request.timeout, row_cap=request.row_cap
+    return await run_in_threadpool(
+        graph.cypher,
+        request.query,
+        request.params,
+        timeout=request.timeout,
+        row_cap=request.row_cap,
     )

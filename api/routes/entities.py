@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Path, Query, Request
+from starlette.concurrency import run_in_threadpool
 
 from ...client import MAX_DEPTH
 from ...graph.schema import load_schema
@@ -19,20 +20,23 @@ router = APIRouter(
     dependencies=[Depends(etag)],
 )
 
+# The routes are async and run the query layer (which blocks) in the thread pool themselves:
+# a sync route costs a second trip there, as FastAPI validates its answer in the pool too.
+
 Key = Annotated[str, Path(min_length=1, max_length=500, description="The entity's key")]
 #: Query parameters of GET /entities that are not filters.
 _PAGING = {"kind", "limit", "offset"}
 
 
 @router.get("/entities/{key}", operation_id="getEntity")
-def entity(key: Key, graph: Graph) -> Entity:
+async def entity(key: Key, graph: Graph) -> Entity:
     """One entity by key: its kind, every property, and its sources resolved to the Source
     nodes they name (title, publisher, date, url)."""
-    return graph.entity(key)
+    return await run_in_threadpool(graph.entity, key)
 
 
 @router.get("/entities", operation_id="listEntities")
-def entities(
+async def entities(
     request: Request,
     graph: Graph,
     kind: Annotated[
@@ -52,11 +56,11 @@ def entities(
     (`?kind=Company&sources=src-...`). Dates are ISO days, booleans `true` or `false`. An
     unknown kind or property is a 400 that lists what can be used."""
     filters = {k: v for k, v in request.query_params.items() if k not in _PAGING}
-    return graph.entities(kind, filters, limit=limit, offset=offset)
+    return await run_in_threadpool(graph.entities, kind, filters, limit=limit, offset=offset)
 
 
 @router.get("/entities/{key}/neighbourhood", operation_id="getNeighbourhood")
-def neighbourhood(
+async def neighbourhood(
     key: Key,
     graph: Graph,
     depth: Annotated[int, Query(ge=1, le=MAX_DEPTH, description="Steps from the entity")] = 1,
@@ -64,4 +68,4 @@ def neighbourhood(
 ) -> Neighbourhood:
     """The entities within `depth` relationships of this one, in either direction, nearest
     first, with the relationships between them; `truncated` when `limit` cut it short."""
-    return graph.neighbourhood(key, depth=depth, limit=limit)
+    return await run_in_threadpool(graph.neighbourhood, key, depth=depth, limit=limit)

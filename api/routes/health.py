@@ -28,7 +28,7 @@ class Stats(BaseModel):
 
 
 @router.get("/healthz", operation_id="healthz")
-def healthz() -> Health:
+async def healthz() -> Health:
     """The process is up."""
     return Health(status="ok")
 

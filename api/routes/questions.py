@@ -10,6 +10,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Path, Query
 from pydantic import BaseModel, Field, create_model
+from starlette.concurrency import run_in_threadpool
 
 from ...queries import NamedQuery, catalog
 from ...questions import Exposure, Hypothesis, row_model
@@ -46,8 +47,11 @@ def _route(query: NamedQuery) -> None:
     params_model = _params_model(query)
     answer = row_model(query.name)
 
-    def endpoint(params: Annotated[params_model, Query()], graph: Graph) -> Any:  # type: ignore[valid-type]
-        return graph.ask(query.name, params.model_dump(exclude_none=True))  # type: ignore[attr-defined]
+    # Async, running the query in the thread pool itself: a sync route costs a second trip
+    # there, as FastAPI validates its answer in the pool too (bench/api.py).
+    async def endpoint(params: Annotated[params_model, Query()], graph: Graph) -> Any:  # type: ignore[valid-type]
+        values = params.model_dump(exclude_none=True)  # type: ignore[attr-defined]
+        return await run_in_threadpool(graph.ask, query.name, values)
 
     router.add_api_route(
         f"/questions/{query.name}",
@@ -66,7 +70,7 @@ for _query in catalog().values():
 
 
 @router.get("/exposure/{data}", operation_id="getExposure", dependencies=[Depends(etag)])
-def data_exposure(
+async def data_exposure(
     data: Annotated[str, Path(min_length=1, description="Key of the Data node")],
     graph: Graph,
     as_of: Annotated[datetime.date | None, Query(description="The day (default: today)")] = None,
@@ -77,7 +81,7 @@ def data_exposure(
 ) -> Exposure:
     """Who can compel the data on the day, whose law blocks its disclosure, and the
     conflicts between them with the instruments that channel requests across each."""
-    return graph.exposure(data, as_of, known_on)
+    return await run_in_threadpool(graph.exposure, data, as_of, known_on)
 
 
 QuestionName = StrEnum("QuestionName", [(name, name) for name in catalog()])  # type: ignore[misc]
