@@ -20,15 +20,15 @@ WHERE all(r IN relationships(p) WHERE
           coalesce(r.valid_from, date('0001-01-01')) <= t
           AND t < coalesce(r.valid_until, date('9999-12-31'))
           AND coalesce(r.known_from, date('0001-01-01')) <= k)
+OPTIONAL MATCH (parent)-[s:SUBSIDIARY_OF]->(owner:Company)
+WHERE coalesce(s.valid_from, date('0001-01-01')) <= t
+  AND t < coalesce(s.valid_until, date('9999-12-31'))
+  AND coalesce(s.known_from, date('0001-01-01')) <= k
+WITH t, k, p, parent, count(owner) = 0 AS ultimate
 OPTIONAL MATCH (parent)-[i:INCORPORATED_IN]->(x:Jurisdiction)
 WHERE coalesce(i.valid_from, date('0001-01-01')) <= t
   AND t < coalesce(i.valid_until, date('9999-12-31'))
   AND coalesce(i.known_from, date('0001-01-01')) <= k
 RETURN size(relationships(p)) AS depth, parent.key AS company, parent.name AS name,
-       x.key AS incorporated_in,
-       NOT EXISTS { MATCH (parent)-[s:SUBSIDIARY_OF]->()
-                    WHERE coalesce(s.valid_from, date('0001-01-01')) <= t
-                      AND t < coalesce(s.valid_until, date('9999-12-31'))
-                      AND coalesce(s.known_from, date('0001-01-01')) <= k } AS ultimate,
-       nodes(p) AS path_nodes, relationships(p) AS path_rels
+       x.key AS incorporated_in, ultimate, nodes(p) AS path_nodes, relationships(p) AS path_rels
 ORDER BY depth, company, incorporated_in
