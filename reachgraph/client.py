@@ -10,6 +10,7 @@ import datetime
 import shutil
 import tempfile
 import threading
+from collections import OrderedDict
 from collections.abc import Callable, Mapping
 from dataclasses import replace
 from pathlib import Path
@@ -51,6 +52,8 @@ _FILTERABLE = ("string", "date", "integer", "float", "boolean", "string_list")
 
 MAX_DEPTH = 3
 MAX_SEARCH_WORDS = 8
+#: Most keys whose kind a ReachGraph remembers (a few MB at most).
+KINDS_REMEMBERED = 65_536
 
 
 class ReachGraph:
@@ -69,6 +72,9 @@ class ReachGraph:
         self.settings = settings or Settings()
         self._writer = writer
         self._ingesting = threading.Lock()
+        # key -> kind, most recently used last: see node().
+        self._kinds: OrderedDict[str, str] = OrderedDict()
+        self._kinds_lock = threading.Lock()
 
     @classmethod
     def open(
@@ -138,12 +144,36 @@ class ReachGraph:
         return str(rows[0][0])
 
     def node(self, key: str) -> Node:
-        """The node with `key` and every property; NotFound if there is none."""
+        """The node with `key` and every property; NotFound if there is none.
+
+        The kind of a key looked up before is remembered, which spares kind_of (a query over
+        every kind) on both stores. A remembered kind needs no checking against the data
+        version: keys are unique across the graph (ingest/validate.py; a constraint on
+        Neo4j), so a node found under it is the one; when none is (the node went, or came
+        back as another kind), the kind is looked up afresh."""
+        with self._kinds_lock:
+            kind = self._kinds.get(key)
+            if kind is not None:
+                self._kinds.move_to_end(key)
+        if kind is not None:
+            found = self._node_of(kind, key)
+            if found is not None:
+                return found
+            with self._kinds_lock:
+                self._kinds.pop(key, None)
         kind = self.kind_of(key)
-        found = self._read(f"MATCH (n:{kind} {{key: $key}}) RETURN n", {"key": key}).rows
-        if not found:  # deleted between the two reads
+        found = self._node_of(kind, key)
+        if found is None:  # deleted between the two reads
             raise NotFound(f"no entity with key {key!r}")
-        return _node(found[0][0])
+        with self._kinds_lock:
+            self._kinds[key] = kind
+            if len(self._kinds) > KINDS_REMEMBERED:
+                self._kinds.popitem(last=False)
+        return found
+
+    def _node_of(self, kind: str, key: str) -> Node | None:
+        rows = self._read(f"MATCH (n:{kind} {{key: $key}}) RETURN n", {"key": key}).rows
+        return _node(rows[0][0]) if rows else None
 
     def entity(self, key: str) -> Entity:
         """The node with `key`, every property, and its sources resolved."""

@@ -5,10 +5,13 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from typing import Any
 
+import pandas as pd
 import pytest
 
 from reachgraph.client import ReachGraph
-from reachgraph.graph.stores import open_store
+from reachgraph.graph.errors import NotFound
+from reachgraph.graph.stores import Store, open_store
+from reachgraph.models import Source
 from tests.api_helpers import load_sample
 from tests.conftest import PASSWORD
 
@@ -44,3 +47,27 @@ def graphs(
 def test_both_stores_give_the_same_answer(graphs: tuple[ReachGraph, ReachGraph], case: str) -> None:
     ladybug, neo4j = (CASES[case](graph).model_dump() for graph in graphs)
     assert ladybug == neo4j
+
+
+def test_a_remembered_kind_follows_the_data(store: Store) -> None:
+    """ReachGraph remembers the kind of a key; when the node goes, or comes back as another
+    kind, the answer follows the data all the same."""
+    graph = ReachGraph(store)
+
+    def put(kind: str) -> None:
+        store.clear()
+        store.merge_nodes(kind, pd.DataFrame([{"key": "k-1", "name": "One", "sources": ["s-1"]}]))
+
+    put("Company")
+    assert graph.entity("k-1").kind == "Company"
+    assert graph.entity("k-1").sources == [Source(key="s-1")]  # unresolved, as before
+    store.clear()
+    with pytest.raises(NotFound):
+        graph.entity("k-1")
+    with pytest.raises(NotFound):
+        graph.node("k-1")
+    put("Authority")
+    assert graph.entity("k-1").kind == "Authority"
+    put("Company")
+    assert graph.node("k-1").kind == "Company"
+    assert graph.neighbourhood("k-1").nodes[0].kind == "Company"

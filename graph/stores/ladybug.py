@@ -9,6 +9,7 @@ one batch still bind to its declared type.
 from __future__ import annotations
 
 import decimal
+import os
 import re
 import threading
 import time
@@ -146,6 +147,11 @@ class LadybugStore(Store):
         super().__init__(schema)
         self.path = Path(path).expanduser() if path is not None else None
         self.read_only = read_only
+        #: The files whose stamps make the data version, as strings: _files runs several
+        #: times a read, and joining paths there cost more than the stat() calls.
+        self._stamped = (
+            [str(self.path / name) for name in (DB_FILE, f"{DB_FILE}.wal")] if self.path else []
+        )
         self._writes = 0  # the data version of an in-memory store
         # One connection is not safe to share between threads (the API's worker threads).
         self._lock = threading.Lock()
@@ -162,12 +168,10 @@ class LadybugStore(Store):
             ) from error
 
     def _files(self) -> Stamps:
-        if self.path is None:
-            return ()
         stamps: list[tuple[int, int] | None] = []
-        for name in (DB_FILE, f"{DB_FILE}.wal"):
+        for file in self._stamped:
             try:
-                stat = (self.path / name).stat()
+                stat = os.stat(file)
                 stamps.append((stat.st_mtime_ns, stat.st_size))
             except FileNotFoundError:
                 stamps.append(None)
