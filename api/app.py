@@ -16,6 +16,7 @@ from .caching import NotModified, on_not_modified
 from .deps import open_graph
 from .problems import on_http_error, on_reachgraph_error, on_unexpected_error, on_validation_error
 from .requestid import HEADER, RequestId, configure_logging
+from .responsecache import ResponseCache
 from .routes import cypher, entities, explorer, export, health, ingest, questions, schema, search
 
 
@@ -46,6 +47,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_exception_handler(Exception, on_unexpected_error)
     for router in (health, schema, entities, search, questions, cypher, ingest, explorer, export):
         app.include_router(router.router)
+    if settings.response_cache_mb > 0:
+        # Innermost: CORS and the request id wrap the answers it gives.
+        app.add_middleware(ResponseCache, max_bytes=int(settings.response_cache_mb * 2**20))
     if settings.cors_origins:
         app.add_middleware(
             CORSMiddleware,

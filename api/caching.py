@@ -11,6 +11,11 @@ from starlette.concurrency import run_in_threadpool
 from ..client import ReachGraph
 from .deps import Graph
 
+#: The scope key under which the ETag dependency finds the data version that the response
+#: cache (api/responsecache.py) already read for the request, and leaves the one it used: a
+#: route that sets it is cacheable, and its answer was computed for that version.
+VERSION = "reachgraph.data_version"
+
 #: Caches may keep answers but must ask again each time (the ETag makes asking cheap).
 CACHE_CONTROL = "no-cache"
 
@@ -28,8 +33,15 @@ class NotModified(Exception):
 
 async def etag(request: Request, response: Response, graph: Graph) -> None:
     """Set ETag and Cache-Control; answer 304 (before any query runs) when If-None-Match
-    names the current ETag. The tag changes with the data and with the app's version."""
-    version = f"{request.app.version}:{await data_version(graph)}"
+    names the current ETag. The tag changes with the data and with the app's version.
+
+    The data version is the one the response cache read for this request, if it did; the one
+    used is left in the scope, which tells the cache the answer may be kept, and for what
+    data (api/responsecache.py)."""
+    current = request.scope.get(VERSION)
+    if not isinstance(current, str):
+        current = request.scope[VERSION] = await data_version(graph)
+    version = f"{request.app.version}:{current}"
     tag = f'W/"{hashlib.blake2b(version.encode(), digest_size=12).hexdigest()}"'
     response.headers["ETag"] = tag
     response.headers["Cache-Control"] = CACHE_CONTROL

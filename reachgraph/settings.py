@@ -29,6 +29,12 @@ class Settings(BaseSettings):
     row_cap: int = Field(1000, gt=0, description="Most rows a free read query returns.")
     host: str = Field("127.0.0.1", description="Address the API listens on.")
     port: int = Field(8000, description="Port the API listens on.")
+    response_cache_mb: float = Field(
+        32,
+        ge=0,
+        description="Memory each API worker may give to whole answers of GET routes, kept "
+        "while the data does not change, in MB; 0 turns the cache off.",
+    )
     cors_origins: Annotated[list[str], NoDecode] = Field(
         default_factory=list,
         description="Origins that browsers may call the API from, comma-separated "

@@ -33,6 +33,7 @@ def settings_for(location: str, **overrides: Any) -> Settings:
         "row_cap": 1000,
         "cors_origins": [],
         "api_key": None,
+        "response_cache_mb": 32,
         **overrides,
     }
     return Settings(**values)
