@@ -6,8 +6,18 @@
 
 Three calls, on the embedded store: an entity lookup (`GET /entities/{key}`, companies in
 turn), the reach question (`GET /questions/reach?jurisdiction=BE&as_of=...`) and a small
-read query (`POST /cypher`, one company and its jurisdiction). Each is made four ways,
-interleaved in `--rounds` rounds so that the machine's noise falls on all of them alike:
+read query (`POST /cypher`, one company and its jurisdiction). The two GETs are made twice:
+
+- "cold": on an app with the response cache off (REACHGRAPH_RESPONSE_CACHE_MB=0), so every
+  request runs its queries (what a first request for an answer costs, or any request when
+  the data keeps changing). `ReachGraph` remembering each key's kind is left on, and warm:
+  every key is looked up once before the clock starts, directly and through each app;
+- "warm": on an app with the response cache on (the default), every answer already kept
+  (the same warm-up): repeated requests for the same answers, with the data unchanged.
+
+The direct twin is the same for both (`rg.entity(key)` with kinds remembered). Each call
+is made four ways, interleaved in `--rounds` rounds so that the machine's noise falls on
+all of them alike:
 
 - direct: in this process, `rg.entity(key)`, `rg.ask("reach", ...)`, `rg.cypher(...)` on a
   read-only `ReachGraph` (as the API opens it), each answer serialised to JSON bytes;
@@ -21,8 +31,9 @@ interleaved in `--rounds` rounds so that the machine's noise falls on all of the
   ms of CPU a request, against the server's 0.5-4), but it shares the machine's cores with
   the server: "client CPU" is its share of one core during these runs.
 
-`GET /healthz` (no query, no ETag) is measured the same ways: the floor of any request, which
-bounds the rate of every route whatever its query costs.
+`GET /healthz` (no query, no ETag) is measured the same ways, on the app with the response
+cache on: the floor of any request that reaches a route, which bounds the rate of every
+route whatever its query costs (a kept answer is sent before routing, so it can go below).
 
 Every batch stops at `--requests` calls or `--seconds`, whichever comes first (the reach
 question: at `--reach-requests`, and after 8 at least); "n" counts the one-at-a-time HTTP
@@ -102,6 +113,10 @@ class Call:
     least: int = 1
     #: No direct twin: the request alone.
     floor: bool = False
+    #: Served by the app with the response cache on (else off), and how many distinct
+    #: requests (i = 0, 1, ...) are made once before the clock starts.
+    cached: bool = False
+    warm: int = 1
 
     def raw(self, i: int) -> bytes:
         """The HTTP/1.1 request, as the client sends it."""
@@ -126,21 +141,32 @@ def calls(rg: ReachGraph, as_of: str, reach_cap: int | None) -> list[Call]:
     def cypher_body(i: int) -> bytes:
         return orjson.dumps({"query": cypher, "params": {"key": keys[i % len(keys)]}})
 
-    return [
-        Call(
-            "entity",
+    def entity(name: str, cached: bool) -> Call:
+        return Call(
+            name,
             "GET",
             lambda i: f"/entities/{keys[i % len(keys)]}",
             lambda i: rg.entity(keys[i % len(keys)]).model_dump_json().encode(),
-        ),
-        Call(
-            "reach BE",
+            cached=cached,
+            warm=len(keys),
+        )
+
+    def reach_be(name: str, cached: bool) -> Call:
+        return Call(
+            name,
             "GET",
             lambda _: f"/questions/reach?jurisdiction=BE&as_of={as_of}",
             lambda _: answers.dump_json(rg.ask("reach", reach)),
             cap=reach_cap,
             least=min(8, reach_cap or 8),
-        ),
+            cached=cached,
+        )
+
+    return [
+        entity("entity, cold", cached=False),
+        entity("entity, warm", cached=True),
+        reach_be("reach BE, cold", cached=False),
+        reach_be("reach BE, warm", cached=True),
         Call(
             "cypher",
             "POST",
@@ -148,7 +174,14 @@ def calls(rg: ReachGraph, as_of: str, reach_cap: int | None) -> list[Call]:
             lambda i: rg.cypher(cypher, {"key": keys[i % len(keys)]}).model_dump_json().encode(),
             body=cypher_body,
         ),
-        Call("healthz", "GET", lambda _: "/healthz", lambda _: b'{"status":"ok"}', floor=True),
+        Call(
+            "healthz",
+            "GET",
+            lambda _: "/healthz",
+            lambda _: b'{"status":"ok"}',
+            floor=True,
+            cached=True,
+        ),
     ]
 
 
@@ -323,6 +356,16 @@ async def round_of(
     samples.add(call.name, "HTTP xC", times)
 
 
+async def warm_up(call: Call, app: FastAPI, port: int) -> None:
+    """Make the call's first `warm` distinct requests once each, every way."""
+    connection = await Connection.open(port)
+    for i in range(call.warm):
+        call.direct(i)
+        check(*await asgi(app, call, i), call, i)
+        check(*await connection.request(call.raw(i)), call, i)
+    await connection.close()
+
+
 async def same_answers(call: Call, app: FastAPI, port: int) -> tuple[int, int]:
     """The three paths give the same JSON; the answer's rows (or 1) and size in bytes."""
     direct = orjson.loads(call.direct(0))
@@ -349,11 +392,14 @@ def free_port() -> int:
 
 
 @contextmanager
-def server(store: Path) -> Iterator[tuple[int, int]]:
-    """uvicorn serving the app over `store`, one worker on 127.0.0.1: (port, pid)."""
+def server(store: Path, cached: bool) -> Iterator[tuple[int, int]]:
+    """uvicorn serving the app over `store`, one worker on 127.0.0.1, with the response
+    cache at its default size or off: (port, pid)."""
     port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("REACHGRAPH_")}
     env["REACHGRAPH_STORE"] = str(store)
+    if not cached:
+        env["REACHGRAPH_RESPONSE_CACHE_MB"] = "0"
     command = [
         sys.executable, "-m", "uvicorn", "reachgraph.api.app:create_app", "--factory",
         "--host", HOST, "--port", str(port), "--workers", "1", "--log-level", "info",
@@ -421,15 +467,27 @@ def p99(values: list[float]) -> float:
 
 async def measure(title: str, store: Path, as_of: str, args: argparse.Namespace) -> None:
     rg = ReachGraph.open(str(store), read_only=True)
-    app = create_app(Settings(store=str(store)))
+    apps = {
+        False: create_app(Settings(store=str(store), response_cache_mb=0)),
+        True: create_app(Settings(store=str(store))),
+    }
     samples = Samples()
     try:
-        async with app.router.lifespan_context(app):
-            with server(store) as (port, pid):
+        async with (
+            apps[False].router.lifespan_context(apps[False]),
+            apps[True].router.lifespan_context(apps[True]),
+        ):
+            with server(store, False) as off, server(store, True) as on:
+                servers = {False: off, True: on}
                 chosen = calls(rg, as_of, args.reach_requests)
-                shapes = {c.name: await same_answers(c, app, port) for c in chosen}
+                shapes = {}
+                for call in chosen:
+                    app, (port, pid) = apps[call.cached], servers[call.cached]
+                    await warm_up(call, app, port)
+                    shapes[call.name] = await same_answers(call, app, port)
                 for _ in range(args.rounds):
                     for call in chosen:
+                        app, (port, pid) = apps[call.cached], servers[call.cached]
                         await round_of(call, app, port, pid, args, samples)
     finally:
         rg.close()
