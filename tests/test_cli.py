@@ -7,8 +7,6 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
-
 CLI = str(Path(sys.executable).parent / "reachgraph")
 COMMANDS = ["init", "ingest", "query", "stats", "serve", "export", "generate"]
 
@@ -66,9 +64,3 @@ def test_query_prints_json_and_refuses_writes(tmp_path: Path) -> None:
     assert refused.returncode == 1 and "not allowed" in refused.stderr
     stats = run("stats", "--store", store, "-f", "csv")
     assert "node,Company,0" in stats.stdout
-
-
-@pytest.mark.parametrize("command", ["export"])
-def test_commands_of_later_issues_say_so(command: str) -> None:
-    done = run(command)
-    assert done.returncode == 1 and "not available yet" in done.stderr
