@@ -265,7 +265,9 @@ def serve(
         settings = settings.model_copy(update={"store": store})
     application = create_app(settings)
     host, port = host or settings.host, port or settings.port
-    err.print(f"serving the reachgraph API on http://{host}:{port} (docs at /docs)")
+    err.print(
+        f"serving reachgraph on http://{host}:{port}: the explorer at /, the API docs at /docs"
+    )
     uvicorn.run(application, host=host, port=port, log_level="info")
 
 
