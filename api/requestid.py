@@ -8,6 +8,7 @@ import re
 import time
 import uuid
 from contextvars import ContextVar
+from typing import TextIO
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -25,11 +26,12 @@ class RequestIdFilter(logging.Filter):
         return True
 
 
-def configure_logging() -> None:
-    """Log the API's lines with their request id, unless the host application set it up."""
+def configure_logging(stream: TextIO | None = None) -> None:
+    """Log the API's lines with their request id (to stderr, or `stream`), unless the host
+    application set it up."""
     if log.handlers:
         return
-    handler = logging.StreamHandler()
+    handler = logging.StreamHandler(stream)
     handler.addFilter(RequestIdFilter())
     handler.setFormatter(
         logging.Formatter("%(asctime)s %(levelname)s [%(request_id)s] %(name)s: %(message)s")

@@ -54,7 +54,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
-import logging
 import os
 import platform
 import re
@@ -444,17 +443,9 @@ def build(location: Path, paths: list[Path]) -> None:
 def quiet_request_log() -> None:
     """The API's one line per request goes to /dev/null here (still formatted and written,
     as when served), not over the table; the served app's goes to /dev/null too."""
-    from reachgraph.api.requestid import RequestIdFilter
+    from reachgraph.api.requestid import configure_logging
 
-    log = logging.getLogger("reachgraph.api")
-    handler = logging.StreamHandler(open(os.devnull, "w"))  # noqa: SIM115
-    handler.addFilter(RequestIdFilter())
-    handler.setFormatter(
-        logging.Formatter("%(asctime)s %(levelname)s [%(request_id)s] %(name)s: %(message)s")
-    )
-    log.addHandler(handler)
-    log.setLevel(logging.INFO)
-    log.propagate = False
+    configure_logging(open(os.devnull, "w"))  # noqa: SIM115
 
 
 # -- measuring and reporting --------------------------------------------------------------

@@ -33,21 +33,11 @@ from typing import Any
 
 from rich.console import Console
 from rich.table import Table
+from synthetic import build
 
-from reachgraph.graph.stores import Store, open_store
-from reachgraph.ingest import load, read_inputs, validate
-from reachgraph.ingest.generate import generate, write_tables
+from reachgraph.graph.stores import open_store
 
 MEASURES = ("store reads", "bare networkx", "to_networkx")
-
-
-def build(store: Store, companies: int) -> None:
-    if store.counts().nodes["Company"] >= companies:
-        return
-    store.clear()
-    with tempfile.TemporaryDirectory() as folder:
-        write_tables(generate(companies, seed=1), Path(folder))
-        load(validate(read_inputs([Path(folder)], store.schema), store.schema, store), store)
 
 
 def _reads(store: Any) -> tuple[list[tuple[str, Any]], list[tuple[str, Any]]]:

@@ -25,23 +25,13 @@ from typing import Any
 
 from rich.console import Console
 from rich.table import Table
+from synthetic import build
 
 from reachgraph.graph.stores import Store, open_store
-from reachgraph.ingest import load, read_inputs, validate
-from reachgraph.ingest.generate import generate, write_tables
 from reachgraph.queries import catalog
 from reachgraph.questions import ask
 
 Params = Callable[[int], dict[str, Any]]
-
-
-def build(store: Store, companies: int) -> None:
-    if store.counts().nodes["Company"] >= companies:
-        return
-    store.clear()
-    with tempfile.TemporaryDirectory() as folder:
-        write_tables(generate(companies, seed=1), Path(folder))
-        load(validate(read_inputs([Path(folder)], store.schema), store.schema, store), store)
 
 
 def sample(store: Store, cypher: str, n: int) -> list[Any]:
