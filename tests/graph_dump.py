@@ -1,4 +1,5 @@
-"""A full, store-independent dump of a graph, for tests that compare whole graphs.
+"""A full, store-independent dump of a graph, for tests that compare whole graphs, and the
+per-table summary an ingest run prints.
 
 Counts can agree while properties differ; these tests compare every node with every
 property and every relationship with its endpoints and properties.
@@ -54,3 +55,13 @@ def differences(before: Dump, after: Dump, limit: int = 10) -> list[str]:
         for row in sorted(new - old, key=repr)[:limit]:
             lines.append(f"{name}: + {row}")
     return lines
+
+
+def report(stdout: str) -> dict[str, tuple[int, int, int]]:
+    """The run's table of (created, updated, unchanged) per kind or type."""
+    rows = {}
+    for line in stdout.splitlines():
+        cells = [c.strip() for c in line.strip("│ ").split("│")]
+        if len(cells) == 5 and cells[0] in ("node", "relationship"):
+            rows[cells[1]] = (int(cells[2]), int(cells[3]), int(cells[4]))
+    return rows

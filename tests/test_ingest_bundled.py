@@ -27,7 +27,7 @@ from reachgraph.graph.stores import open_store
 from reachgraph.ingest import IngestFailed, read_inputs, validate
 from reachgraph.ingest.curated import _Loader
 from tests.conftest import BACKENDS, PASSWORD
-from tests.graph_dump import Dump, counts, differences, dump
+from tests.graph_dump import Dump, counts, differences, dump, report
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "data"
@@ -98,16 +98,6 @@ def ingest(folder: Path, location: str, env: dict[str, str]) -> subprocess.Compl
     )
     assert done.returncode == 0, done.stderr
     return done
-
-
-def report(stdout: str) -> dict[str, tuple[int, int, int]]:
-    """The run's table of (created, updated, unchanged) per kind or type."""
-    rows = {}
-    for line in stdout.splitlines():
-        cells = [c.strip() for c in line.strip("│ ").split("│")]
-        if len(cells) == 5 and cells[0] in ("node", "relationship"):
-            rows[cells[1]] = (int(cells[2]), int(cells[3]), int(cells[4]))
-    return rows
 
 
 def stored(location: str) -> Dump:

@@ -30,7 +30,7 @@ import pytest
 
 from reachgraph.graph.stores import open_store
 from tests.conftest import PASSWORD
-from tests.graph_dump import Dump, counts, differences, dump
+from tests.graph_dump import Dump, counts, differences, dump, report
 
 CLI = str(Path(sys.executable).parent / "reachgraph")
 COMPANIES = 25_000
@@ -132,16 +132,6 @@ def ingest(*args: str, env: dict[str, str] | None = None) -> subprocess.Complete
         timeout=600,
         env={**os.environ, "COLUMNS": "200", **(env or {})},
     )
-
-
-def report(stdout: str) -> dict[str, tuple[int, int, int]]:
-    """The run's table of (created, updated, unchanged) per kind or type."""
-    rows = {}
-    for line in stdout.splitlines():
-        cells = [c.strip() for c in line.strip("│ ").split("│")]
-        if len(cells) == 5 and cells[0] in ("node", "relationship"):
-            rows[cells[1]] = (int(cells[2]), int(cells[3]), int(cells[4]))
-    return rows
 
 
 def stored(location: str, read_only: bool = True) -> Dump:
