@@ -13,13 +13,18 @@ Parameter types: string, date, integer; date defaults may be `today` or an ISO d
 types: string, date, integer, float, boolean, string_list, string_set (a collected set,
 whose order no store defines: answers sort it), and `nodes` / `relationships` for the two
 halves of a path (`nodes(p)`, `relationships(p)`), which answers join into one `path`.
+
+A store's variant may write `:$NAME_kind` where a label goes: reachgraph writes in the kind of
+the node whose key is parameter NAME before the query runs. LadybugDB takes no label
+parameters and has no index across its node tables, so an unlabelled `(a {key: $a})` scans
+every table there; to run such a variant by hand, put the kinds in (`:Company`).
 """
 
 from __future__ import annotations
 
 import datetime
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -28,6 +33,7 @@ from typing import Any
 from ..graph.errors import NotFound, QueryError
 
 _PARAM = re.compile(r"^// @param (\w+) (string|date|integer)(?: = (\S+))?\s+(.*)$")
+_KIND_SLOT = re.compile(r":\$(\w+)_kind\b")
 _COLUMN = re.compile(
     r"^// @column (\w+) "
     r"(string|date|integer|float|boolean|string_list|string_set|nodes|relationships)"
@@ -86,6 +92,20 @@ class NamedQuery:
     def text(self, backend: str) -> str:
         """The Cypher for a store: its own variant if there is one, else the portable one."""
         return self.texts.get(backend) or self.texts[""]
+
+    def cypher(
+        self, backend: str, bound: Mapping[str, Any], kind_of: Callable[[str], str | None]
+    ) -> str | None:
+        """The store's text with its `:$NAME_kind` slots filled by `kind_of(bound[NAME])`;
+        None when a key names no node (the query could then match nothing)."""
+        text = self.text(backend)
+        kinds: dict[str, str] = {}
+        for name in set(_KIND_SLOT.findall(text)):
+            kind = kind_of(str(bound[name]))
+            if kind is None:
+                return None
+            kinds[name] = kind
+        return _KIND_SLOT.sub(lambda slot: ":" + kinds[slot.group(1)], text)
 
     def bind(self, given: Mapping[str, Any]) -> dict[str, Any]:
         """Typed parameters with defaults filled; unknown or missing ones are a QueryError."""

@@ -101,7 +101,11 @@ def ask(
 ) -> list[BaseModel]:
     """The answers of a named query, typed by its header's columns, in the query's order."""
     query = named(name)
-    result = store.read(query.text(store.backend), query.bind(params or {}), timeout=timeout)
+    bound = query.bind(params or {})
+    cypher = query.cypher(store.backend, bound, store.kind_of)
+    if cypher is None:
+        return []
+    result = store.read(cypher, bound, timeout=timeout)
     rows = _one_per_answer([_shape(query, record) for record in result.records()])
     model = row_model(name)
     return [model.model_validate(row) for row in rows]

@@ -124,6 +124,17 @@ class Store(ABC):
             {t: count(f"MATCH ()-[r:{t}]->() RETURN count(r)") for t in self.schema.relationships},
         )
 
+    def kind_of(self, key: str) -> str | None:
+        """The kind of the node with `key`, None if there is none.
+
+        One indexed lookup per kind: an unlabelled `MATCH (n {key: $key})` scans every
+        table on LadybugDB (measured: 50 ms on 1M nodes, against 0.9 ms for this)."""
+        branches = [
+            f"MATCH (n:{kind} {{key: $key}}) RETURN '{kind}' AS kind" for kind in self.schema.nodes
+        ]
+        rows = self.read(" UNION ALL ".join(branches), {"key": key}).rows
+        return str(rows[0][0]) if rows else None
+
     @abstractmethod
     def clear(self) -> None:
         """Delete every node and relationship (the schema stays applied)."""
