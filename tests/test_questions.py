@@ -226,5 +226,17 @@ def test_explain_reads_the_shortest_path_as_sentences(bundled: Store) -> None:
     ]
 
 
+def test_explain_joins_entities_of_any_two_kinds_and_none_for_an_unknown_key(
+    bundled: Store,
+) -> None:
+    # LadybugDB's variant has the endpoints' kinds written in (queries/__init__.py): a
+    # jurisdiction to a decision takes other labels than data to a company.
+    [answer] = rows(bundled, "explain", a="BE", b=ANTWERP_2017)
+    assert answer["path"]["nodes"][0] == "BE"
+    assert answer["path"]["nodes"][-1] == ANTWERP_2017
+    assert rows(bundled, "explain", a="no-such-entity", b="microsoft-corporation") == []
+    assert rows(bundled, "explain", a=SKYPE_DATA, b="no-such-entity") == []
+
+
 def _f(answer: BaseModel, name: str) -> Any:
     return answer.model_dump()[name]
