@@ -17,6 +17,14 @@ from tests.conftest import PASSWORD
 DAY = "2017-11-15"
 SKYPE_DATA = "skype-user-data-be-2012"
 SKYPE = "skype-communications-sarl"
+#: A what-if change: Skype stops being Microsoft's subsidiary on DAY.
+SKYPE_SOLD = {
+    "action": "end",
+    "start": SKYPE,
+    "type": "SUBSIDIARY_OF",
+    "end": "microsoft-corporation",
+    "on": DAY,
+}
 
 
 def test_every_named_query_is_an_endpoint(client: TestClient) -> None:
@@ -71,13 +79,7 @@ def test_exposure_with_conflicts_and_channels(client: TestClient) -> None:
 
 def test_what_if_changes_the_answer_not_the_graph(client: TestClient) -> None:
     params = {"company": SKYPE, "as_of": DAY}
-    sold = {
-        "action": "end",
-        "start": SKYPE,
-        "type": "SUBSIDIARY_OF",
-        "end": "microsoft-corporation",
-        "on": "2017-01-01",
-    }
+    sold = {**SKYPE_SOLD, "on": "2017-01-01"}
     before = client.get("/stats").json()
     response = client.post(
         "/questions/control_chain/what-if", json={"params": params, "changes": [sold]}
@@ -140,15 +142,7 @@ def test_bad_parameters_are_problems(
             "control_chain",
             {
                 "params": {},
-                "changes": [
-                    {
-                        "action": "end",
-                        "start": SKYPE,
-                        "type": "SUBSIDIARY_OF",
-                        "end": "microsoft-corporation",
-                        "on": DAY,
-                    }
-                ],
+                "changes": [SKYPE_SOLD],
             },
             400,
         ),
@@ -156,15 +150,7 @@ def test_bad_parameters_are_problems(
             "nothing",
             {
                 "params": {},
-                "changes": [
-                    {
-                        "action": "end",
-                        "start": SKYPE,
-                        "type": "SUBSIDIARY_OF",
-                        "end": "microsoft-corporation",
-                        "on": DAY,
-                    }
-                ],
+                "changes": [SKYPE_SOLD],
             },
             422,
         ),
