@@ -392,7 +392,7 @@ def validate(raw: RawInput, schema: Schema, store: Store | None = None) -> Valid
         cited.update(itertools.chain.from_iterable(s for s in frame["sources"].tolist() if s))
     missing = (referenced | cited) - set(key_kinds)
     if missing and store is not None:
-        key_kinds.update(kinds_in_store(store, sorted(missing)))
+        key_kinds.update(store.kinds_of(sorted(missing)))
 
     split = _resolve_endpoints(relationships, key_kinds, schema, problems)
     source_dates = _source_dates(nodes, store, key_kinds)
@@ -472,14 +472,6 @@ def _keys_taken_in_store(nodes: dict[str, pd.DataFrame], store: Store) -> list[P
             )
             problems.extend(check.problems)
     return problems
-
-
-def kinds_in_store(store: Store, keys: list[str]) -> dict[str, str]:
-    found: dict[str, str] = {}
-    for kind in store.schema.nodes:
-        result = store.read(f"MATCH (n:{kind}) WHERE n.key IN $keys RETURN n.key", {"keys": keys})
-        found.update({row[0]: kind for row in result.rows})
-    return found
 
 
 def _resolve_endpoints(

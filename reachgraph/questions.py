@@ -214,11 +214,7 @@ def _copy(store: Store, scratch: Store) -> None:
 
 
 def _apply(scratch: Store, changes: Sequence[Hypothesis]) -> None:
-    kinds = {}
-    for kind in scratch.schema.nodes:
-        keys = [c.start for c in changes] + [c.end for c in changes]
-        found = scratch.read(f"MATCH (n:{kind}) WHERE n.key IN $keys RETURN n.key", {"keys": keys})
-        kinds.update({row[0]: kind for row in found.rows})
+    kinds = scratch.kinds_of([c.start for c in changes] + [c.end for c in changes])
     for change in changes:
         rel = scratch.schema.relationships.get(change.type)
         if rel is None or not rel.temporal:

@@ -135,6 +135,16 @@ class Store(ABC):
         rows = self.read(" UNION ALL ".join(branches), {"key": key}).rows
         return str(rows[0][0]) if rows else None
 
+    def kinds_of(self, keys: list[str]) -> dict[str, str]:
+        """The kind of each of `keys` that names a node; one query per kind, for many keys."""
+        found: dict[str, str] = {}
+        for kind in self.schema.nodes:
+            result = self.read(
+                f"MATCH (n:{kind}) WHERE n.key IN $keys RETURN n.key", {"keys": keys}
+            )
+            found.update({row[0]: kind for row in result.rows})
+        return found
+
     @abstractmethod
     def clear(self) -> None:
         """Delete every node and relationship (the schema stays applied)."""
