@@ -151,36 +151,42 @@ def exposure(
     day = named("exposure").bind(params)["as_of"]
     compelling = [r for r in rows if _field(r, "effect") == "compels"]
     blocking = [r for r in rows if _field(r, "effect") == "blocks"]
-    orders: dict[str, set[str]] = {}
-
+    # Each asked once per jurisdiction (pair), however many rules meet there.
+    @cache
     def within(jurisdiction: str) -> set[str]:
-        if jurisdiction not in orders:
-            found = ask(
-                store, "part_of", {"jurisdiction": jurisdiction, "as_of": day, "known_on": known_on}
-            )
-            orders[jurisdiction] = {_field(r, "parent") for r in found}
-        return orders[jurisdiction]
+        found = ask(
+            store, "part_of", {"jurisdiction": jurisdiction, "as_of": day, "known_on": known_on}
+        )
+        return {_field(r, "parent") for r in found}
 
-    conflicts: list[Conflict] = []
+    @cache
+    def between(here: str, there: str) -> list[str]:
+        found = ask(store, "channels", {"a": here, "b": there, "as_of": day, "known_on": known_on})
+        return sorted({_field(ch, "channel") for ch in found})
+
+    # One conflict per pair of rules, in the order first met (a rule can come with several
+    # paths); its channels follow from the two jurisdictions.
+    conflicts: dict[tuple[str, str, str, str], Conflict] = {}
     for c in compelling:
         for b in blocking:
             here, there = _field(c, "jurisdiction"), _field(b, "jurisdiction")
             if here == there or there in within(here) or here in within(there):
                 continue
-            channels = ask(
-                store, "channels", {"a": here, "b": there, "as_of": day, "known_on": known_on}
-            )
-            conflict = Conflict(
-                compelling=here,
-                compelling_rule=_field(c, "rule"),
-                blocking=there,
-                blocking_rule=_field(b, "rule"),
-                channels=sorted({_field(ch, "channel") for ch in channels}),
-            )
-            if conflict not in conflicts:
-                conflicts.append(conflict)
+            pair = (here, _field(c, "rule"), there, _field(b, "rule"))
+            if pair not in conflicts:
+                conflicts[pair] = Conflict(
+                    compelling=here,
+                    compelling_rule=pair[1],
+                    blocking=there,
+                    blocking_rule=pair[3],
+                    channels=between(here, there),
+                )
     return Exposure(
-        data=data, as_of=day, compelling=compelling, blocking=blocking, conflicts=conflicts
+        data=data,
+        as_of=day,
+        compelling=compelling,
+        blocking=blocking,
+        conflicts=list(conflicts.values()),
     )
 
 
