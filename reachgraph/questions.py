@@ -2,9 +2,9 @@
 
 `ask(store, name, params)` runs any named query and shapes its rows: the two halves of a
 path become one `Path` (steps, sentences, sources), and rows that differ only in their path
-are one answer, shown with its shortest path (ties go to the first by node keys). The same
-query gives the same answers on both stores. `exposure` adds conflicts and their channels;
-`hypothetical` answers any question under changes that are never written to the graph.
+are one answer, shown with its shortest path (ties go to the first by node keys, then by
+relationship types). The same query gives the same answers on both stores. `exposure` adds
+conflicts and their channels; `hypothetical` answers any question under changes that are never written to the graph.
 """
 
 from __future__ import annotations
@@ -68,16 +68,20 @@ def _shape(query: NamedQuery, record: dict[str, Any]) -> dict[str, Any]:
     return row
 
 
+def _rank(path: Path) -> tuple[int, list[str], list[str]]:
+    """Shorter first, then by node keys, then by relationship types: two paths through the
+    same nodes (a law both enacted by and with a party in one jurisdiction) still differ."""
+    return len(path.nodes), path.nodes, [step.type for step in path.steps]
+
+
 def _one_per_answer(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Rows equal but for their path become one, with the shortest path (then by keys)."""
+    """Rows equal but for their path become one, with the first path by _rank."""
     best: dict[tuple[Any, ...], dict[str, Any]] = {}
     for row in rows:
         identity = tuple(_hashable(v) for k, v in row.items() if k != "path")
-        path = row.get("path")
-        rank = (len(path.nodes), path.nodes) if path else (0, [])
         kept = best.get(identity)
         if kept is None or (
-            kept.get("path") and rank < (len(kept["path"].nodes), kept["path"].nodes)
+            kept.get("path") and row.get("path") and _rank(row["path"]) < _rank(kept["path"])
         ):
             best[identity] = row
     return list(best.values())
