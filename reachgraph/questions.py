@@ -4,7 +4,8 @@
 path become one `Path` (steps, sentences, sources), and rows that differ only in their path
 are one answer, shown with its shortest path (ties go to the first by node keys, then by
 relationship types). The same query gives the same answers on both stores. `exposure` adds
-conflicts and their channels; `hypothetical` answers any question under changes that are never written to the graph.
+conflicts and their channels; `hypothetical` answers any question under changes that are
+never written to the graph.
 """
 
 from __future__ import annotations
