@@ -8,6 +8,8 @@ class ReachgraphError(Exception):
 
     status = 500
     title = "Internal error"
+    #: The command line's exit status for it (2: the user's input names what is not there).
+    exit_code = 1
 
 
 class ConfigError(ReachgraphError):
@@ -25,8 +27,12 @@ class StoreUnavailable(ReachgraphError):
 
 
 class NotFound(ReachgraphError):
+    """An entity, a key or a named query that is not there: an error that names it, never an
+    empty answer."""
+
     status = 404
     title = "Not found"
+    exit_code = 2
 
 
 class QueryError(ReachgraphError):
@@ -34,6 +40,15 @@ class QueryError(ReachgraphError):
 
     status = 400
     title = "Query error"
+
+
+class InvalidParameter(QueryError):
+    """A parameter of a question that cannot be: not a date, not one of the allowed values,
+    unknown or missing."""
+
+    status = 422
+    title = "Invalid parameter"
+    exit_code = 2
 
 
 class QueryRefused(QueryError):

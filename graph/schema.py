@@ -43,6 +43,8 @@ class NodeKind(BaseModel):
     name_from: str | None = None
     own_properties: dict[str, Property] = Field(default_factory=dict, alias="properties")
     properties: dict[str, Property] = Field(default_factory=dict, alias="all_properties")
+    #: Fields of an earlier format, each with what to write instead.
+    retired: dict[str, str] = Field(default_factory=dict)
 
 
 class RelType(BaseModel):
@@ -52,13 +54,20 @@ class RelType(BaseModel):
     sentence: str
     pairs: tuple[tuple[str, str], ...]
     temporal: bool
-    reach_basis: str | None = None
+    description: str | None = None
+    #: Computed at ingest from the curated graph (REACHES), never written by hand.
+    derived: bool = False
     own_properties: dict[str, Property] = Field(default_factory=dict, alias="properties")
     properties: dict[str, Property] = Field(default_factory=dict, alias="all_properties")
 
-    def stamp(self) -> dict[str, str]:
-        """Derived properties every relationship of this type carries (its reach basis)."""
-        return {"basis": self.reach_basis} if self.reach_basis else {}
+
+class ReachBasis(BaseModel):
+    """The path from a body of data to a place whose law reaches it on one basis."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    path: tuple[str, ...]
+    group_path: tuple[str, ...] | None = None
 
 
 class Schema(BaseModel):
@@ -68,7 +77,8 @@ class Schema(BaseModel):
     node_properties: dict[str, Property]
     relationship_properties: dict[str, Property]
     temporal_properties: dict[str, Property]
-    basis_property: dict[str, Property]
+    categories: tuple[str, ...]
+    reach_bases: dict[str, ReachBasis]
     nodes: dict[str, NodeKind]
     relationships: dict[str, RelType]
 
@@ -77,6 +87,15 @@ class Schema(BaseModel):
 
     def relationship(self, rel_type: str) -> RelType:
         return self.relationships[rel_type]
+
+    @property
+    def curated_relationships(self) -> dict[str, RelType]:
+        """The relationship types people write (every one but the derived REACHES)."""
+        return {name: rel for name, rel in self.relationships.items() if not rel.derived}
+
+    @property
+    def derived_relationships(self) -> dict[str, RelType]:
+        return {name: rel for name, rel in self.relationships.items() if rel.derived}
 
 
 def _complete(raw: dict[str, object]) -> dict[str, object]:
@@ -87,16 +106,12 @@ def _complete(raw: dict[str, object]) -> dict[str, object]:
     common_node = dict(raw["node_properties"])  # type: ignore[call-overload]
     common_rel = dict(raw["relationship_properties"])  # type: ignore[call-overload]
     temporal = dict(raw["temporal_properties"])  # type: ignore[call-overload]
-    basis = dict(raw["basis_property"])  # type: ignore[call-overload]
     for name, kind in nodes.items():
         kind["name"] = name
         kind["all_properties"] = {**common_node, **kind.get("properties", {})}
     for name, rel in rels.items():
         rel["name"] = name
-        extra = {
-            **(temporal if rel.get("temporal") else {}),
-            **(basis if rel.get("reach_basis") else {}),
-        }
+        extra = temporal if rel.get("temporal") else {}
         rel["all_properties"] = {**extra, **common_rel, **rel.get("properties", {})}
     return raw
 

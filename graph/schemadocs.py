@@ -106,15 +106,19 @@ def schema_markdown(schema: Schema | None = None) -> str:
         joins = ", ".join(f"{start} → {end}" for start, end in rel.pairs)
         required = {n for n, p in rel.properties.items() if p.required and not p.derived}
         facts = [f"Joins: {joins}.", "Temporal: " + ("yes." if rel.temporal else "no.")]
-        if rel.reach_basis:
-            facts.append(f"Starts a reach path on the basis `{rel.reach_basis}`.")
+        facts.append(
+            "Derived at ingest, never written by hand."
+            if rel.derived
+            else "Sources: required (at least one)."
+        )
         out += [
             "",
             f"### {rel.name}",
             "",
             f"Reads: {_sentence(rel)}.",
+            *([rel.description.strip()] if rel.description else []),
             "",
-            " ".join(facts) + " Sources: required (at least one).",
+            " ".join(facts),
             "",
             *_table(rel.properties, required | {"sources"}, curated, TEMPORAL_NOTES),
         ]

@@ -36,7 +36,7 @@ def table_name(path: Path) -> str:
 
 def read_bulk(path: Path, name: str, schema: Schema, into: RawInput) -> None:
     table = table_name(path)
-    if table not in schema.nodes and table not in schema.relationships:
+    if table not in schema.nodes and table not in schema.curated_relationships:
         into.problems.append(
             Problem(
                 name,

@@ -189,15 +189,18 @@ def _entry(
         into.add_node(kind, row)
     else:
         rel_type = entry.get("type")
-        if rel_type not in schema.relationships:
+        if rel_type not in schema.curated_relationships:
+            derived = rel_type in schema.derived_relationships
             into.problems.append(
                 Problem(
                     name,
                     entry[LINES].get("type", entry[LINE]),
                     record,
                     "type",
-                    f"unknown relationship type {rel_type!r}; "
-                    f"expected one of {sorted(schema.relationships)}",
+                    f"{rel_type} is derived at ingest from the curated graph, never written"
+                    if derived
+                    else f"unknown relationship type {rel_type!r}; "
+                    f"expected one of {sorted(schema.curated_relationships)}",
                 )
             )
             return

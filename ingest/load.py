@@ -3,7 +3,9 @@
 A kind or type with nothing in the store yet is bulk-created (COPY on LadybugDB); any
 other is MERGEd on keys, only for rows that are new or differ. Writing the same input
 twice therefore writes nothing the second time, and a load killed half-way is completed by
-the next run: what was written is unchanged, what was not is created.
+the next run: what was written is unchanged, what was not is created. Last, the derived
+REACHES relationships are computed anew from the whole graph (derive.py) and replaced when
+they differ.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ import pandas as pd
 
 from ..graph.schema import Property
 from ..graph.stores import Store
+from .derive import DERIVED, rederive
 from .validate import FrameReader, Valid
 
 #: Called after each table is written: (what, rows written).
@@ -128,6 +131,13 @@ def load(
                 )
             if progress:
                 progress(f"{rel_type} ({start_kind} -> {end_kind})", len(write))
+    if not dry_run:
+        count, written = rederive(store)
+        report.relationships[DERIVED] = (
+            Change(created=count) if written else Change(unchanged=count)
+        )
+        if progress:
+            progress(f"{DERIVED} (derived)", count if written else 0)
     return report
 
 

@@ -6,6 +6,8 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+import pandas as pd
+
 from ..graph.errors import ReachgraphError
 
 #: How many problems of one kind (same file, field and message) are listed one by one.
@@ -60,3 +62,51 @@ class IngestFailed(ReachgraphError):
             f"{len(self.problems)} problem(s) in the input; nothing was written:\n"
             + "\n".join(lines)
         )
+
+
+#: At most this many rows are named for one check on one frame; the rest are counted.
+ROWS_NAMED = 100
+
+
+class Checker:
+    """Collects problems about the rows of one frame, located by file, line and field."""
+
+    def __init__(self, frame: pd.DataFrame, record_column: str) -> None:
+        self.frame = frame
+        self.record_column = record_column
+        self.problems: list[Problem] = []
+
+    def flag(
+        self, mask: pd.Series, field: str, message: str, shown: pd.Series | None = None
+    ) -> None:
+        """Record a problem for each row in `mask`; `{value}` in the message is the row's
+        value of `field` (or of `shown`, where given), as Python writes it."""
+        flagged = mask[mask].index
+        if len(flagged) > ROWS_NAMED:
+            first = self.frame.loc[flagged[0]]
+            self.problems.append(
+                Problem(
+                    str(first["_file"]),
+                    None,
+                    None,
+                    field,
+                    f"{len(flagged) - ROWS_NAMED} more rows with this problem",
+                )
+            )
+        values = self.frame[field] if shown is None and field in self.frame else shown
+        for index in flagged[:ROWS_NAMED]:
+            row = self.frame.loc[index]
+            lines = row["_lines"] if isinstance(row["_lines"], dict) else {}
+            record = row.get(self.record_column)
+            value = None if values is None else values.loc[index]
+            self.problems.append(
+                Problem(
+                    str(row["_file"]),
+                    int(lines.get(field, row["_line"])),
+                    record.strip()
+                    if isinstance(record, str) and record.strip()
+                    else f"line {row['_line']}",
+                    field,
+                    message.replace("{value}", repr(value)),
+                )
+            )

@@ -1,9 +1,11 @@
 """Validate a whole run's input at once, column by column, and collect every problem.
 
 Checks: types (ISO dates, numbers, booleans, lists), required fields, allowed values,
-patterns and code lists (ISO 3166, ISO 4217) as the schema declares them; unknown fields;
+patterns and code lists (ISO 3166, ISO 4217) as the schema declares them; unknown fields,
+and fields of the earlier format with what to write instead (`retired` in the schema);
 duplicate keys; keys and sources that resolve (in the input or already in the store);
-relationship endpoints of an allowed kind; `from` before `until`; no ownership cycle.
+relationship endpoints of an allowed kind; `from` before `until`; no ownership cycle; what
+a reach rule needs (rules.py).
 Vectorised with pandas, so a million-row table validates in seconds.
 """
 
@@ -13,7 +15,7 @@ import dataclasses
 import datetime
 import itertools
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from functools import cache
 from typing import Any, Protocol, runtime_checkable
@@ -25,14 +27,13 @@ import pycountry
 
 from ..graph.schema import Property, Schema, fold
 from ..graph.stores import Store
-from .problems import IngestFailed, Problem
+from .problems import Checker, IngestFailed, Problem
 from .rows import ORIGIN, RawInput
+from .rules import check_rules
 
 ISO_DAY = r"^\d{4}-\d{2}-\d{2}$"
 LIST_SEPARATOR = "|"
 OWNERSHIP = "SUBSIDIARY_OF"
-#: At most this many rows are named for one check on one frame; the rest are counted.
-ROWS_NAMED = 100
 
 
 @dataclass
@@ -73,50 +74,6 @@ def _codes(code_list: str) -> frozenset[str]:
     countries = {c.alpha_2 for c in pycountry.countries}
     subdivisions = {s.code for s in pycountry.subdivisions}
     return frozenset(countries | subdivisions | {"EU"})
-
-
-class _Checker:
-    """Collects problems about the rows of one frame, located by file, line and field."""
-
-    def __init__(self, frame: pd.DataFrame, record_column: str) -> None:
-        self.frame = frame
-        self.record_column = record_column
-        self.problems: list[Problem] = []
-
-    def flag(
-        self, mask: pd.Series, field: str, message: str, shown: pd.Series | None = None
-    ) -> None:
-        """Record a problem for each row in `mask`; `{value}` in the message is the row's
-        value of `field` (or of `shown`, where given), as Python writes it."""
-        flagged = mask[mask].index
-        if len(flagged) > ROWS_NAMED:
-            first = self.frame.loc[flagged[0]]
-            self.problems.append(
-                Problem(
-                    str(first["_file"]),
-                    None,
-                    None,
-                    field,
-                    f"{len(flagged) - ROWS_NAMED} more rows with this problem",
-                )
-            )
-        values = self.frame[field] if shown is None and field in self.frame else shown
-        for index in flagged[:ROWS_NAMED]:
-            row = self.frame.loc[index]
-            lines = row["_lines"] if isinstance(row["_lines"], dict) else {}
-            record = row.get(self.record_column)
-            value = None if values is None else values.loc[index]
-            self.problems.append(
-                Problem(
-                    str(row["_file"]),
-                    int(lines.get(field, row["_line"])),
-                    record.strip()
-                    if isinstance(record, str) and record.strip()
-                    else f"line {row['_line']}",
-                    field,
-                    message.replace("{value}", repr(value)),
-                )
-            )
 
 
 def _each(values: pd.Series, func: Callable[[Any], Any]) -> pd.Series:
@@ -221,6 +178,7 @@ def _check_properties(
     record_column: str,
     renames: dict[str, str],
     extra: tuple[str, ...],
+    retired: Mapping[str, str],
 ) -> tuple[pd.DataFrame, list[Problem]]:
     # Problems name fields as users write them: `from` and `until` for valid_from and
     # valid_until, unless the table itself used the stored names.
@@ -235,10 +193,17 @@ def _check_properties(
                 else None
             ),
         )
-    check = _Checker(frame, record_column)
+    check = Checker(frame, record_column)
     writable = {k: p for k, p in props.items() if not p.derived}
     for column in frame.columns:
         if column in writable or column in ORIGIN or column in extra:
+            continue
+        if column in retired:
+            check.flag(
+                frame[column].notna(),
+                column,
+                f"{name} has no {column!r} since format v2: {retired[column]}",
+            )
             continue
         check.flag(
             frame[column].notna(),
@@ -291,7 +256,7 @@ def _check_properties(
     ]
 
 
-def _date_order(frame: pd.DataFrame, check: _Checker, shown: dict[str, str]) -> list[Problem]:
+def _date_order(frame: pd.DataFrame, check: Checker, shown: dict[str, str]) -> list[Problem]:
     """`x_from` must come before `x_until` (until is exclusive)."""
     before = len(check.problems)
     for column in frame.columns:
@@ -335,10 +300,10 @@ def validate(raw: RawInput, schema: Schema, store: Store | None = None) -> Valid
         if spec.name_from and spec.name_from in frame:
             name = frame["name"] if "name" in frame else pd.Series(None, index=frame.index)
             frame = frame.assign(name=name.where(name.notna(), frame[spec.name_from]))
-        typed, found = _check_properties(frame, spec.properties, kind, "key", {}, ())
+        typed, found = _check_properties(frame, spec.properties, kind, "key", {}, (), spec.retired)
         problems.extend(found)
         if spec.key_codes:
-            check = _Checker(typed, "key")
+            check = Checker(typed, "key")
             check.flag(
                 typed["key"].notna() & ~typed["key"].isin(_codes(spec.key_codes)),
                 "key",
@@ -348,7 +313,7 @@ def validate(raw: RawInput, schema: Schema, store: Store | None = None) -> Valid
         if not spec.sources_required:
             nodes[kind] = typed
             continue
-        check = _Checker(typed, "key")
+        check = Checker(typed, "key")
         check.flag(
             _test(typed["sources"], _no_sources), "sources", f"a {kind} needs at least one source"
         )
@@ -364,9 +329,10 @@ def validate(raw: RawInput, schema: Schema, store: Store | None = None) -> Valid
             "start",
             {k: v for k, v in renames.items() if rel.temporal},
             ("start", "end"),
+            {},
         )
         problems.extend(found)
-        check = _Checker(typed, "start")
+        check = Checker(typed, "start")
         for end in ("start", "end"):
             # A key is text; a number is read as text, as for node keys.
             keys, bad = _coerce(typed[end].astype(object), Property(type="string"))
@@ -398,6 +364,7 @@ def validate(raw: RawInput, schema: Schema, store: Store | None = None) -> Valid
     source_dates = _source_dates(nodes, store, key_kinds)
     _check_sources(nodes, relationships, key_kinds, problems)
     problems.extend(_ownership_cycles(relationships.get(OWNERSHIP), store))
+    problems.extend(check_rules(nodes.get("ReachRule"), relationships, store))
     if problems:
         raise IngestFailed(problems)
 
@@ -412,10 +379,7 @@ def validate(raw: RawInput, schema: Schema, store: Store | None = None) -> Valid
     for rel_type, pairs in split.items():
         valid.relationships[rel_type] = {}
         for pair, frame in pairs.items():
-            frame = frame.assign(
-                known_from=_known_from(frame["sources"], source_dates),
-                **schema.relationships[rel_type].stamp(),
-            )
+            frame = frame.assign(known_from=_known_from(frame["sources"], source_dates))
             valid.relationships[rel_type][pair] = frame.drop(columns=list(ORIGIN))
     return valid
 
@@ -463,7 +427,7 @@ def _keys_taken_in_store(nodes: dict[str, pd.DataFrame], store: Store) -> list[P
         rows = read_rows(store, f"MATCH (n:{kind}) RETURN n.key")
         stored = pd.Index([row[0] for row in rows], dtype=object).drop_duplicates()
         for frame in others.values():
-            check = _Checker(frame, "key")
+            check = Checker(frame, "key")
             check.flag(
                 pd.Series(stored.get_indexer(frame["key"]) >= 0, index=frame.index),
                 "key",
@@ -484,7 +448,7 @@ def _resolve_endpoints(
     kind_of = pd.Series(key_kinds, dtype=object)
     for rel_type, frame in relationships.items():
         allowed = set(schema.relationships[rel_type].pairs)
-        check = _Checker(frame, "start")
+        check = Checker(frame, "start")
         start_kind = frame["start"].map(kind_of)
         end_kind = frame["end"].map(kind_of)
         for column, kinds in (("start", start_kind), ("end", end_kind)):
@@ -541,7 +505,7 @@ def _check_sources(
         *((f, "key") for f in nodes.values()),
         *((f, "start") for f in relationships.values()),
     ]:
-        check = _Checker(frame, record)
+        check = Checker(frame, record)
         wrong = _test(frame["sources"], lambda keys: bool(keys) and not sources.issuperset(keys))
         unknown = _each(
             frame["sources"][wrong], lambda keys: [k for k in keys if k not in sources]

@@ -9,10 +9,14 @@ lists parameters and result columns:
     // @param NAME TYPE [= DEFAULT]  description
     // @column NAME TYPE  description
 
-Parameter types: string, date, integer; date defaults may be `today` or an ISO day. Column
-types: string, date, integer, float, boolean, string_list, string_set (a collected set,
-whose order no store defines: answers sort it), and `nodes` / `relationships` for the two
-halves of a path (`nodes(p)`, `relationships(p)`), which answers join into one `path`.
+Parameter types: string, date, integer; a node kind (`Data`, `Jurisdiction`, or `Entity`
+for any kind), whose value must be the key of such a node (a jurisdiction code in any case);
+or `Kind.property` for one of the values graph/schema.yaml allows there, `Kind.property[]`
+for a comma-separated list of them (or `all`). Date defaults may be `today` or an ISO day.
+Column types: string, date, integer, float, boolean, string_list, string_set (a collected
+set, whose order no store defines: answers sort it), `nodes` / `relationships` for the two
+halves of a path (`nodes(p)`, `relationships(p)`), which answers join into one `path`, and
+`paths` for the JSON paths of the derived REACHES (answers show the first as `path`).
 
 A store's variant may write `:$NAME_kind` where a label goes: reachgraph writes in the kind of
 the node whose key is parameter NAME before the query runs. LadybugDB takes no label
@@ -23,6 +27,7 @@ every table there; to run such a variant by hand, put the kinds in (`:Company`).
 from __future__ import annotations
 
 import datetime
+import difflib
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -30,13 +35,16 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
-from ..graph.errors import NotFound, QueryError
+from ..graph.errors import InvalidParameter, NotFound
+from ..graph.schema import load_schema
 
-_PARAM = re.compile(r"^// @param (\w+) (string|date|integer)(?: = (\S+))?\s+(.*)$")
+_PARAM = re.compile(
+    r"^// @param (\w+) (string|date|integer|[A-Z]\w*(?:\.\w+(?:\[\])?)?)(?: = (\S+))?\s+(.*)$"
+)
 _KIND_SLOT = re.compile(r":\$(\w+)_kind\b")
 _COLUMN = re.compile(
     r"^// @column (\w+) "
-    r"(string|date|integer|float|boolean|string_list|string_set|nodes|relationships)"
+    r"(string|date|integer|float|boolean|string_list|string_set|nodes|relationships|paths)"
     r"\s+(.*)$"
 )
 
@@ -48,11 +56,28 @@ class Param:
     default: str | None
     description: str
 
+    @property
+    def node_kind(self) -> str | None:
+        """The kind of node whose key the parameter names (`Entity`: any), if it names one."""
+        return self.type if self.type[0].isupper() and "." not in self.type else None
+
+    @property
+    def choices(self) -> tuple[str, ...] | None:
+        """The values a `Kind.property` parameter takes, from graph/schema.yaml."""
+        if "." not in self.type:
+            return None
+        kind, _, prop = self.type.removesuffix("[]").partition(".")
+        schema = load_schema()
+        spec = schema.nodes[kind] if kind in schema.nodes else schema.relationships[kind]
+        values = spec.properties[prop].values
+        assert values, f"{self.type} has no values in graph/schema.yaml"
+        return values
+
     def value(self, raw: Any) -> Any:
         """The parameter's value from text (CLI, query string) or a typed value."""
         if raw is None or raw == "":
             if self.default is None:
-                raise QueryError(f"parameter {self.name!r} is required: {self.description}")
+                raise InvalidParameter(f"parameter {self.name!r} is required: {self.description}")
             raw = self.default
         if self.type == "date":
             if isinstance(raw, datetime.date):
@@ -62,15 +87,37 @@ class Param:
             try:
                 return datetime.date.fromisoformat(str(raw))
             except ValueError:
-                raise QueryError(
+                raise InvalidParameter(
                     f"parameter {self.name!r} must be an ISO date (YYYY-MM-DD), got {raw!r}"
                 ) from None
         if self.type == "integer":
             try:
                 return int(raw)
             except (TypeError, ValueError):
-                raise QueryError(f"parameter {self.name!r} must be a whole number") from None
+                raise InvalidParameter(f"parameter {self.name!r} must be a whole number") from None
+        if self.choices is not None:
+            return self._chosen(raw)
+        kind = load_schema().nodes.get(self.node_kind or "")
+        if kind is not None and kind.key_codes:
+            return str(raw).strip().upper()
         return str(raw)
+
+    def _chosen(self, raw: Any) -> str | list[str]:
+        choices = self.choices or ()
+        many = self.type.endswith("[]")
+        given = raw if isinstance(raw, list) else str(raw).split(",") if many else [str(raw)]
+        values = [str(v).strip().lower() for v in given if str(v).strip()]
+        if many and values == ["all"]:
+            return list(choices)
+        wrong = [v for v in values if v not in choices]
+        if wrong or not values:
+            hint = difflib.get_close_matches(wrong[0], choices, n=1) if wrong else []
+            raise InvalidParameter(
+                f"parameter {self.name!r}: {', '.join(map(repr, wrong)) or 'nothing given'} "
+                f"is not one of {', '.join(choices)}{' or all' if many else ''}"
+                + (f" (did you mean {hint[0]!r}?)" if hint else "")
+            )
+        return values if many else values[0]
 
 
 @dataclass(frozen=True)
@@ -93,26 +140,45 @@ class NamedQuery:
         """The Cypher for a store: its own variant if there is one, else the portable one."""
         return self.texts.get(backend) or self.texts[""]
 
-    def cypher(
-        self, backend: str, bound: Mapping[str, Any], kind_of: Callable[[str], str | None]
-    ) -> str | None:
-        """The store's text with its `:$NAME_kind` slots filled by `kind_of(bound[NAME])`;
-        None when a key names no node (the query could then match nothing)."""
-        text = self.text(backend)
+    def cypher(self, backend: str, kinds: Mapping[str, str]) -> str:
+        """The store's text with its `:$NAME_kind` slots filled with the kind of the node
+        that parameter NAME names (`kinds`, by parameter name: see `resolve`)."""
+        return _KIND_SLOT.sub(lambda slot: ":" + kinds[slot.group(1)], self.text(backend))
+
+    def resolve(
+        self,
+        bound: Mapping[str, Any],
+        kind_of: Callable[[str], str | None],
+        keys_of: Callable[[str], list[str]],
+    ) -> dict[str, str]:
+        """The kind of the node each key parameter names, by parameter name; NotFound, with
+        the closest keys of the kind, for a key that names no node of the kind asked."""
         kinds: dict[str, str] = {}
-        for name in set(_KIND_SLOT.findall(text)):
-            kind = kind_of(str(bound[name]))
-            if kind is None:
-                return None
-            kinds[name] = kind
-        return _KIND_SLOT.sub(lambda slot: ":" + kinds[slot.group(1)], text)
+        for param in self.params:
+            wanted = param.node_kind
+            if wanted is None:
+                continue
+            key = str(bound[param.name])
+            found = kind_of(key)
+            if found is None or wanted not in (found, "Entity"):
+                what = "node" if wanted == "Entity" else wanted
+                close = difflib.get_close_matches(key, keys_of(wanted), n=3, cutoff=0.6)
+                raise NotFound(
+                    f"{self.name}: parameter {param.name!r}: no {what} with key {key!r}"
+                    + (f" (it names a {found})" if found else "")
+                    + (f"; did you mean {', '.join(close)}?" if close else "")
+                )
+            kinds[param.name] = found
+        return kinds
 
     def bind(self, given: Mapping[str, Any]) -> dict[str, Any]:
         """Typed parameters with defaults filled; unknown or missing ones are a QueryError."""
         known = {p.name for p in self.params}
         unknown = sorted(set(given) - known)
         if unknown:
-            raise QueryError(f"{self.name} takes {sorted(known)}; unknown parameter(s) {unknown}")
+            raise InvalidParameter(
+                f"{self.name} takes {sorted(known)}; unknown parameter(s) {unknown}"
+            )
         return {p.name: p.value(given.get(p.name)) for p in self.params}
 
 

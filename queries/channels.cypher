@@ -4,8 +4,8 @@
 // the European Investigation Order) in force on the day, with a party on each side: the
 // jurisdiction itself, an order it is part of, or a part of it.
 //
-// @param a string  One jurisdiction's key
-// @param b string  The other's
+// @param a Jurisdiction  One jurisdiction's key (any case)
+// @param b Jurisdiction  The other's
 // @param as_of date = today  The day the answer is true on
 // @param known_on date = 9999-12-31  Count only facts whose sources were published by this day
 // @column channel string  Key of the instrument

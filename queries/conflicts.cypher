@@ -1,56 +1,45 @@
-// conflicts: which data does one jurisdiction compel while another's law blocks disclosure, on a day, and which channels resolve it?
+// conflicts: which data does one jurisdiction compel while another's law blocks disclosure, on a day, and which channels are there?
 //
 // A conflict is a body of data that a compelling rule of one jurisdiction reaches while a
-// blocking rule of another applies to it on the same day (matching as in `reach`). Two
-// jurisdictions where one is part of the other (Belgium and the EU) do not conflict. The
-// conflict is channelled when an instrument marked `channel` (an MLAT, a CLOUD Act
-// agreement, the Budapest Convention) is in force with a party on each side: the
-// jurisdiction itself, an order it is part of, or a part of it.
+// blocking rule of another applies to it on the same day, for at least one category both
+// cover (lookups on the derived REACHES, as `exposure`). Two jurisdictions where one is part
+// of the other (Belgium and the EU) do not conflict. The channels are instruments marked
+// `channel` (an MLAT, a CLOUD Act agreement, the Budapest Convention) in force with a party
+// on each side: the jurisdiction itself, an order it is part of, or a part of it; a territory
+// counts only where the instrument was extended to it. Whether a channel lifts the bar
+// depends on the blocking rule's strength: unless_channel yields to one, absolute and
+// qualified do not by themselves.
 //
 // @param as_of date = today  The day the answer is true on
 // @param known_on date = 9999-12-31  Count only facts whose sources were published by this day
+// @param standing REACHES.standing[] = enacted,asserted,established  Standings to include, comma-separated, or all
 // @column data string  Key of the data in conflict
 // @column compelling string  The jurisdiction that compels disclosure
 // @column compelling_rule string  Its ReachRule
+// @column compelled_categories string_list  The data's categories it compels
 // @column blocking string  The jurisdiction whose law blocks disclosure
 // @column blocking_rule string  Its ReachRule
+// @column blocked_categories string_list  The data's categories it blocks
+// @column strength string  How strongly it blocks: absolute, unless_channel or qualified
 // @column channels string_set  Keys of the instruments that channel requests between the two sides
 WITH $as_of AS t, $known_on AS k
-MATCH pc = (d:Data)-[fc:STORED_IN|GENERATED_BY|HELD_BY|CONCERNS_SUBJECT_IN]->()
-           -[:LOCATED_IN|OFFERED_IN|SUBSIDIARY_OF|INCORPORATED_IN*0..9]->()
-           -[:PART_OF*0..1]->(hc:Jurisdiction)
-           <-[:ENACTED_BY|PARTY]-(lc:Law)<-[:UNDER]-(rc:ReachRule)
-WHERE rc.effect = 'compels' AND rc.basis = fc.basis
-  AND (d.category = 'mixed' OR 'mixed' IN rc.categories OR d.category IN rc.categories)
-  AND coalesce(rc.valid_from, date('0001-01-01')) <= t
-  AND t < coalesce(rc.valid_until, date('9999-12-31'))
-  AND coalesce(lc.in_force_from, date('0001-01-01')) <= t
-  AND t < coalesce(lc.in_force_until, date('9999-12-31'))
-  AND coalesce(rc.known_from, date('0001-01-01')) <= k
-  AND all(r IN relationships(pc) WHERE
-          coalesce(r.valid_from, date('0001-01-01')) <= t
-          AND t < coalesce(r.valid_until, date('9999-12-31'))
-          AND coalesce(r.known_from, date('0001-01-01')) <= k)
-WITH DISTINCT t, k, d, hc, rc
-MATCH pb = (d)-[fb:STORED_IN|GENERATED_BY|HELD_BY|CONCERNS_SUBJECT_IN]->()
-           -[:LOCATED_IN|OFFERED_IN|SUBSIDIARY_OF|INCORPORATED_IN*0..9]->()
-           -[:PART_OF*0..1]->(hb:Jurisdiction)
-           <-[:ENACTED_BY|PARTY]-(lb:Law)<-[:UNDER]-(rb:ReachRule)
-WHERE rb.effect = 'blocks' AND rb.basis = fb.basis
-  AND hb.key <> hc.key
+MATCH (hc:Jurisdiction)-[c:REACHES]->(d:Data)<-[b:REACHES]-(hb:Jurisdiction)
+WHERE c.effect = 'compels' AND b.effect = 'blocks'
+  AND c.law_of = hc.key AND b.law_of = hb.key AND hc.key <> hb.key
+  AND c.standing IN $standing AND b.standing IN $standing
+  AND coalesce(c.valid_from, date('0001-01-01')) <= t
+  AND (c.valid_until IS NULL OR t < c.valid_until)
+  AND coalesce(c.known_from, date('0001-01-01')) <= k
+  AND (c.known_until IS NULL OR k < c.known_until)
+  AND coalesce(b.valid_from, date('0001-01-01')) <= t
+  AND (b.valid_until IS NULL OR t < b.valid_until)
+  AND coalesce(b.known_from, date('0001-01-01')) <= k
+  AND (b.known_until IS NULL OR k < b.known_until)
+  AND any(cat IN c.categories WHERE cat IN b.categories)
   AND NOT EXISTS { MATCH (hc)-[:PART_OF]->(hb) }
   AND NOT EXISTS { MATCH (hb)-[:PART_OF]->(hc) }
-  AND (d.category = 'mixed' OR 'mixed' IN rb.categories OR d.category IN rb.categories)
-  AND coalesce(rb.valid_from, date('0001-01-01')) <= t
-  AND t < coalesce(rb.valid_until, date('9999-12-31'))
-  AND coalesce(lb.in_force_from, date('0001-01-01')) <= t
-  AND t < coalesce(lb.in_force_until, date('9999-12-31'))
-  AND coalesce(rb.known_from, date('0001-01-01')) <= k
-  AND all(r IN relationships(pb) WHERE
-          coalesce(r.valid_from, date('0001-01-01')) <= t
-          AND t < coalesce(r.valid_until, date('9999-12-31'))
-          AND coalesce(r.known_from, date('0001-01-01')) <= k)
-WITH DISTINCT t, k, d, hc, rc, hb, rb
+WITH DISTINCT t, k, d, hc, c.rule AS compelling_rule, c.categories AS compelled, hb,
+     b.rule AS blocking_rule, b.categories AS blocked, b.strength AS strength
 OPTIONAL MATCH (hc)-[:PART_OF*0..1]-(a:Jurisdiction)<-[pa:PARTY]-(ch:Law)
                -[pz:PARTY]->(z:Jurisdiction)-[:PART_OF*0..1]-(hb)
 WHERE ch.channel = true AND a.key <> z.key
@@ -61,6 +50,7 @@ WHERE ch.channel = true AND a.key <> z.key
   AND coalesce(pz.valid_from, date('0001-01-01')) <= t
   AND t < coalesce(pz.valid_until, date('9999-12-31'))
   AND coalesce(ch.known_from, date('0001-01-01')) <= k
-RETURN d.key AS data, hc.key AS compelling, rc.key AS compelling_rule, hb.key AS blocking,
-       rb.key AS blocking_rule, collect(DISTINCT ch.key) AS channels
+RETURN d.key AS data, hc.key AS compelling, compelling_rule, compelled AS compelled_categories,
+       hb.key AS blocking, blocking_rule, blocked AS blocked_categories, strength,
+       collect(DISTINCT ch.key) AS channels
 ORDER BY data, compelling, compelling_rule, blocking, blocking_rule

@@ -4,7 +4,7 @@
 // and are known on known_on. The company itself is depth 0. `ultimate` marks a company with
 // no parent on that day. A company incorporated in several places gives several rows.
 //
-// @param company string  Key of the Company
+// @param company Company  Key of the Company
 // @param as_of date = today  The day the answer is true on
 // @param known_on date = 9999-12-31  Count only facts whose sources were published by this day
 // @column depth integer  Steps from the company (0 is the company itself)

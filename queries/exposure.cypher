@@ -1,38 +1,43 @@
 // exposure: which jurisdictions' laws reach one body of data on a day, compelling or blocking disclosure?
 //
-// The same matching as `reach`, anchored on one Data node and open to every jurisdiction and
-// both effects: `compels` rows say who can order disclosure, `blocks` rows say whose law
-// forbids disclosure abroad without a channel. Pairs of the two from different jurisdictions
-// are the conflicts (see `conflicts`, and `channels` for the instruments that resolve them).
+// The same lookup as `reach` (on the derived REACHES), anchored on one Data node, for every
+// jurisdiction's own law and both effects: `compels` rows say who can order disclosure,
+// `blocks` rows say whose law forbids disclosure abroad and how strongly (absolute,
+// unless_channel, qualified). Pairs of the two from different jurisdictions that share a
+// category are the conflicts (see `conflicts`, and `channels` for the instruments between).
 //
-// @param data string  Key of the Data node
+// @param data Data  Key of the Data node
 // @param as_of date = today  The day the answer is true on
 // @param known_on date = 9999-12-31  Count only facts whose sources were published by this day
+// @param standing REACHES.standing[] = enacted,asserted,established  Standings to include, comma-separated, or all
 // @column jurisdiction string  The jurisdiction whose law it is
 // @column effect string  compels or blocks
-// @column basis string  The reach basis that matched
+// @column strength string  For blocks: absolute, unless_channel or qualified
+// @column bases string_list  The bases that hold
+// @column categories string_list  The data's categories the rule reaches
+// @column categories_not_reached string_list  The data's categories it does not reach
 // @column rule string  Key of the ReachRule
 // @column law string  Key of the Law the rule is under
 // @column citation string  The law's official citation
-// @column path_nodes nodes  The nodes of the matching path, from the data to the rule
-// @column path_rels relationships  The relationships of the path, in order
+// @column standing string  enacted, asserted, established or rejected, on the day
+// @column decided_by string  The law, decision or request that gives the standing
+// @column decided_on date  The day it took effect
+// @column decision_citation string  Its ECLI, docket or citation
+// @column court string  The court, for a decision
+// @column valid_from date  First day of the span this answer holds over (empty: open)
+// @column valid_until date  Day after its last (empty: open)
+// @column paths paths  One path per basis, from the data to the rule
 WITH $as_of AS t, $known_on AS k
-MATCH p = (d:Data {key: $data})-[first:STORED_IN|GENERATED_BY|HELD_BY|CONCERNS_SUBJECT_IN]->()
-          -[:LOCATED_IN|OFFERED_IN|SUBSIDIARY_OF|INCORPORATED_IN*0..9]->()
-          -[:PART_OF*0..1]->(home:Jurisdiction)
-          <-[:ENACTED_BY|PARTY]-(law:Law)<-[:UNDER]-(rule:ReachRule)
-WHERE rule.basis = first.basis
-  AND (d.category = 'mixed' OR 'mixed' IN rule.categories OR d.category IN rule.categories)
-  AND coalesce(rule.valid_from, date('0001-01-01')) <= t
-  AND t < coalesce(rule.valid_until, date('9999-12-31'))
-  AND coalesce(law.in_force_from, date('0001-01-01')) <= t
-  AND t < coalesce(law.in_force_until, date('9999-12-31'))
-  AND coalesce(rule.known_from, date('0001-01-01')) <= k
-  AND all(r IN relationships(p) WHERE
-          coalesce(r.valid_from, date('0001-01-01')) <= t
-          AND t < coalesce(r.valid_until, date('9999-12-31'))
-          AND coalesce(r.known_from, date('0001-01-01')) <= k)
-RETURN home.key AS jurisdiction, rule.effect AS effect, rule.basis AS basis, rule.key AS rule,
-       law.key AS law, law.citation AS citation, nodes(p) AS path_nodes,
-       relationships(p) AS path_rels
-ORDER BY home.key, rule.effect, rule.key, law.key
+MATCH (j:Jurisdiction)-[x:REACHES]->(d:Data {key: $data})
+WHERE x.law_of = j.key AND x.standing IN $standing
+  AND coalesce(x.valid_from, date('0001-01-01')) <= t
+  AND (x.valid_until IS NULL OR t < x.valid_until)
+  AND coalesce(x.known_from, date('0001-01-01')) <= k
+  AND (x.known_until IS NULL OR k < x.known_until)
+RETURN j.key AS jurisdiction, x.effect AS effect, x.strength AS strength, x.bases AS bases,
+       x.categories AS categories, x.categories_not_reached AS categories_not_reached,
+       x.rule AS rule, x.law AS law, x.citation AS citation, x.standing AS standing,
+       x.decided_by AS decided_by, x.decided_on AS decided_on,
+       x.decision_citation AS decision_citation, x.court AS court, x.valid_from AS valid_from,
+       x.valid_until AS valid_until, x.paths AS paths
+ORDER BY jurisdiction, effect, rule, law

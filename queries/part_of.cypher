@@ -3,7 +3,7 @@
 // Follows PART_OF upwards through relationships that hold on the day (Belgium is part of
 // the EU from 1958; Washington is part of the US).
 //
-// @param jurisdiction string  Jurisdiction key
+// @param jurisdiction Jurisdiction  Jurisdiction key (any case)
 // @param as_of date = today  The day the answer is true on
 // @param known_on date = 9999-12-31  Count only facts whose sources were published by this day
 // @column parent string  Key of the order it is part of

@@ -15,6 +15,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.progress import BarColumn, Progress, TextColumn
 
+from .client import ReachGraph
 from .graph.errors import ReachgraphError
 from .graph.stores import QueryResult, Store, open_store
 from .output import Format, print_answers, print_result
@@ -202,10 +203,19 @@ def query(
     store: StoreOption = None,
     fmt: FormatOption = Format.table,
     timeout: Annotated[
-        float | None, typer.Option(help="Time limit in seconds [default: REACHGRAPH_QUERY_TIMEOUT]")
+        float | None,
+        typer.Option(
+            min=0,
+            help="Time limit in seconds; with --cypher only lower than REACHGRAPH_QUERY_TIMEOUT "
+            "[default: REACHGRAPH_QUERY_TIMEOUT]",
+        ),
     ] = None,
     limit: Annotated[
-        int | None, typer.Option(help="Row cap of --cypher [default: REACHGRAPH_ROW_CAP]")
+        int | None,
+        typer.Option(
+            min=1,
+            help="Row cap of --cypher, at most REACHGRAPH_ROW_CAP [default: REACHGRAPH_ROW_CAP]",
+        ),
     ] = None,
 ) -> None:
     """Ask a named question (reach, exposure, conflicts, ...) or run read-only Cypher.
@@ -223,14 +233,12 @@ def query(
         raise typer.BadParameter("give a query NAME or --cypher, not both or neither")
     with _open(store, read_only=True) as graph:
         if cypher is not None:
-            graph.guard_read(cypher, _params(param))
-            result = graph.read(
-                cypher,
-                _params(param),
-                timeout=timeout or settings.query_timeout,
-                row_cap=limit or settings.row_cap,
+            # The door the API uses: the statement check, then a read-only read, within the
+            # settings' time limit and row cap (--timeout and --limit can only lower them).
+            answer = ReachGraph(graph, settings).cypher(
+                cypher, _params(param), timeout=timeout, row_cap=limit
             )
-            print_result(result, fmt)
+            print_result(QueryResult(answer.columns, answer.rows, answer.truncated), fmt)
             return
         assert name is not None
         changes = _changes(end, add)
@@ -404,13 +412,14 @@ def generate(
 
 
 def main() -> None:
-    """Entry point: run the app, print reachgraph's own errors as one line and exit 1."""
+    """Entry point: run the app, print reachgraph's own errors as one line and exit with the
+    error's status (2 for input that names what is not there or cannot be, else 1)."""
     try:
         app(standalone_mode=False)
     except ReachgraphError as error:
         # Escaped: messages quote the user's input, which may look like console markup.
         err.print(f"[red]error:[/red] {escape(str(error))}", highlight=False)
-        sys.exit(1)
+        sys.exit(error.exit_code)
     except typer.TyperException as error:  # a usage error: an unknown option, a bad value
         show = getattr(error, "show", None)
         if callable(show):

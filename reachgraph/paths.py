@@ -60,7 +60,11 @@ def sentence(
     rel: dict[str, Any], start: dict[str, Any], end: dict[str, Any], schema: Schema | None = None
 ) -> str:
     template = (schema or load_schema()).relationships[rel["_type"]].sentence
-    text = template.format(start=_name(start), end=_name(end), effect=rel.get("effect", "rules on"))
+    words = {k: str(v).replace("_", " ") for k, v in rel.items() if not k.startswith("_")}
+    text = template.format_map(
+        {"effect": "rules on", "presence_kind": "presence", **words}
+        | {"start": _name(start), "end": _name(end)}
+    )
     cited = f" [{', '.join(rel['sources'])}]" if rel.get("sources") else ""
     return text[0].upper() + text[1:] + _when(rel) + cited
 

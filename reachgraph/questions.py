@@ -1,11 +1,13 @@
 """The questions of DOMAIN.md, answered by the named queries in queries/.
 
-`ask(store, name, params)` runs any named query and shapes its rows: the two halves of a
-path become one `Path` (steps, sentences, sources), and rows that differ only in their path
-are one answer, shown with its shortest path (ties go to the first by node keys, then by
-relationship types). The same query gives the same answers on both stores. `exposure` adds
-conflicts and their channels; `hypothetical` answers any question under changes that are
-never written to the graph.
+`ask(store, name, params)` checks the parameters against the graph (an unknown key is
+NotFound, naming it), runs any named query and shapes its rows: the two halves of a path,
+or the JSON paths of a derived REACHES, become `Path`s (steps, sentences, sources), and rows
+that differ only in their path (or in the span a derived answer holds over) are one answer,
+shown with its shortest path (ties go to the first by node keys, then by relationship
+types). The same query gives the same answers on both stores. `exposure` adds conflicts and
+their channels; `hypothetical` answers any question under changes that are never written
+to the graph.
 """
 
 from __future__ import annotations
@@ -16,12 +18,14 @@ from contextlib import contextmanager
 from functools import cache
 from typing import Any, Literal
 
+import orjson
 import pandas as pd
-from pydantic import BaseModel, Field, create_model
+from pydantic import BaseModel, Field, computed_field, create_model
 
 from .graph.errors import QueryError
 from .graph.stores import Store
 from .graph.stores.ladybug import LadybugStore
+from .ingest.derive import rederive
 from .paths import Path, to_path
 from .queries import NamedQuery, named
 
@@ -42,9 +46,11 @@ def row_model(name: str) -> type[BaseModel]:
     query = named(name)
     fields: dict[str, Any] = {}
     for column in query.columns:
-        if column.type == "nodes":
+        if column.type in ("nodes", "paths"):
             fields["path"] = (Path | None, Field(None, description="The path that explains it"))
-        elif column.type != "relationships":
+        if column.type == "paths":
+            fields["paths"] = (list[Path], Field([], description=column.description))
+        elif column.type not in ("nodes", "relationships"):
             fields[column.name] = (
                 _TYPES[column.type] | None,
                 Field(None, description=column.description),
@@ -66,6 +72,11 @@ def _shape(query: NamedQuery, record: dict[str, Any]) -> dict[str, Any]:
             row[column.name] = sorted(row[column.name])
     if nodes and rels:
         row["path"] = to_path(record[nodes], record[rels])
+    for column in query.columns:
+        if column.type == "paths":
+            paths = [Path.model_validate(p) for p in orjson.loads(record[column.name] or "[]")]
+            row[column.name] = paths
+            row["path"] = paths[0] if paths else None
     return row
 
 
@@ -75,11 +86,16 @@ def _rank(path: Path) -> tuple[int, list[str], list[str]]:
     return len(path.nodes), path.nodes, [step.type for step in path.steps]
 
 
+#: Columns that do not tell answers apart: their paths, and the span a derived answer holds
+#: over (one answer can hold over several spans, each with other paths).
+_NOT_IDENTITY = frozenset({"path", "paths", "valid_from", "valid_until"})
+
+
 def _one_per_answer(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Rows equal but for their path become one, with the first path by _rank."""
     best: dict[tuple[Any, ...], dict[str, Any]] = {}
     for row in rows:
-        identity = tuple(_hashable(v) for k, v in row.items() if k != "path")
+        identity = tuple(_hashable(v) for k, v in row.items() if k not in _NOT_IDENTITY)
         kept = best.get(identity)
         if kept is None or (
             kept.get("path") and row.get("path") and _rank(row["path"]) < _rank(kept["path"])
@@ -107,27 +123,36 @@ def ask(
     """The answers of a named query, typed by its header's columns, in the query's order."""
     query = named(name)
     bound = query.bind(params or {})
-    cypher = query.cypher(store.backend, bound, store.kind_of)
-    if cypher is None:
-        return []
-    result = store.read(cypher, bound, timeout=timeout)
+    kinds = query.resolve(bound, store.kind_of, store.keys_of)
+    result = store.read(query.cypher(store.backend, kinds), bound, timeout=timeout)
     rows = _one_per_answer([_shape(query, record) for record in result.records()])
     model = row_model(name)
     return [model.model_validate(row) for row in rows]
 
 
 class Conflict(BaseModel):
-    """A jurisdiction compels disclosure of data that another's law blocks."""
+    """A jurisdiction compels disclosure of data that another's law blocks, for the
+    categories both rules cover."""
 
     compelling: str
     compelling_rule: str
     blocking: str
     blocking_rule: str
-    channels: list[str]
+    strength: str | None = Field(description="How strongly the blocking rule bars disclosure")
+    categories: list[str] = Field(description="The data's categories both rules cover")
+    channels: list[str] = Field(description="Instruments that channel requests between the two")
 
+    @computed_field  # type: ignore[prop-decorator]
     @property
     def channelled(self) -> bool:
+        """A channel exists between the two sides on the day."""
         return bool(self.channels)
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def lifted(self) -> bool:
+        """The channel lifts the bar: the blocking rule yields to one (unless_channel)."""
+        return self.channelled and self.strength == "unless_channel"
 
 
 ExposureRow = row_model("exposure")
@@ -148,14 +173,18 @@ def exposure(
     data: str,
     as_of: datetime.date | None = None,
     known_on: datetime.date | None = None,
+    standing: str | list[str] | None = None,
+    *,
+    timeout: float | None = None,
 ) -> Exposure:
     """Who can compel the data on the day, whose law blocks it, and the conflicts between
     them with the channels (the same rule as the `conflicts` query, for one data set)."""
-    params = {"data": data, "as_of": as_of, "known_on": known_on}
-    rows = ask(store, "exposure", params)
+    params = {"data": data, "as_of": as_of, "known_on": known_on, "standing": standing}
+    rows = ask(store, "exposure", params, timeout=timeout)
     day = named("exposure").bind(params)["as_of"]
     compelling = [r for r in rows if _field(r, "effect") == "compels"]
     blocking = [r for r in rows if _field(r, "effect") == "blocks"]
+
     # Each asked once per jurisdiction (pair), however many rules meet there.
     @cache
     def within(jurisdiction: str) -> set[str]:
@@ -175,7 +204,8 @@ def exposure(
     for c in compelling:
         for b in blocking:
             here, there = _field(c, "jurisdiction"), _field(b, "jurisdiction")
-            if here == there or there in within(here) or here in within(there):
+            shared = [x for x in _field(c, "categories") if x in _field(b, "categories")]
+            if not shared or here == there or there in within(here) or here in within(there):
                 continue
             pair = (here, _field(c, "rule"), there, _field(b, "rule"))
             if pair not in conflicts:
@@ -184,6 +214,8 @@ def exposure(
                     compelling_rule=pair[1],
                     blocking=there,
                     blocking_rule=pair[3],
+                    strength=_field(b, "strength"),
+                    categories=shared,
                     channels=between(here, there),
                 )
     return Exposure(
@@ -213,7 +245,7 @@ def _copy(store: Store, scratch: Store) -> None:
         props = list(spec.properties)
         result = store.read(f"MATCH (n:{kind}) RETURN " + ", ".join(f"n.{p}" for p in props))
         scratch.merge_nodes(kind, pd.DataFrame(result.rows, columns=props), new=True)
-    for rel_type, rel in schema.relationships.items():
+    for rel_type, rel in schema.curated_relationships.items():
         props = list(rel.properties)
         for start, end in rel.pairs:
             result = store.read(
@@ -227,7 +259,7 @@ def _copy(store: Store, scratch: Store) -> None:
 def _apply(scratch: Store, changes: Sequence[Hypothesis]) -> None:
     kinds = scratch.kinds_of([c.start for c in changes] + [c.end for c in changes])
     for change in changes:
-        rel = scratch.schema.relationships.get(change.type)
+        rel = scratch.schema.curated_relationships.get(change.type)
         if rel is None or not rel.temporal:
             raise QueryError(
                 f"what-if changes take a relationship type with dates; {change.type!r} is not one"
@@ -251,19 +283,20 @@ def _apply(scratch: Store, changes: Sequence[Hypothesis]) -> None:
         row["valid_until" if change.action == "end" else "valid_from"] = change.on
         if change.action == "add":
             row.setdefault("sources", ["what-if"])
-            row.update(valid_until=None, **rel.stamp())
+            row["valid_until"] = None
         scratch.merge_relationships(change.type, pair[0], pair[1], pd.DataFrame([row]))
 
 
 @contextmanager
 def hypothetical(store: Store, changes: Sequence[Hypothesis]) -> Iterator[Store]:
-    """A scratch in-memory copy of the graph with the changes applied: ask it any question.
-    The store itself is only read."""
+    """A scratch in-memory copy of the curated graph with the changes applied and REACHES
+    derived anew: ask it any question. The store itself is only read."""
     scratch = LadybugStore(None, schema=store.schema)
     try:
         scratch.apply_schema()
         _copy(store, scratch)
         _apply(scratch, changes)
+        rederive(scratch)
         yield scratch
     finally:
         scratch.close()

@@ -90,6 +90,11 @@ class Store(ABC):
         and the relationship's schema properties; `new` as for `merge_nodes`."""
 
     @abstractmethod
+    def delete_relationships(self, rel_type: str) -> None:
+        """Delete every relationship of one type (the derived REACHES, before writing it
+        anew)."""
+
+    @abstractmethod
     def read(
         self,
         cypher: str,
@@ -144,6 +149,14 @@ class Store(ABC):
             )
             found.update({row[0]: kind for row in result.rows})
         return found
+
+    def keys_of(self, kind: str, limit: int = 100_000) -> list[str]:
+        """Keys of the nodes of a kind (at most `limit`), to suggest close ones in errors;
+        none for a name that is not a kind."""
+        if kind not in self.schema.nodes:
+            return []
+        result = self.read(f"MATCH (n:{kind}) RETURN n.key LIMIT $limit", {"limit": limit})
+        return [row[0] for row in result.rows]
 
     @abstractmethod
     def clear(self) -> None:

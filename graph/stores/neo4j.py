@@ -227,6 +227,13 @@ class Neo4jStore(Store):
         for rows in self._batches(frame, ["start", "end", *props]):
             self._write(cypher, {"rows": rows})
 
+    def delete_relationships(self, rel_type: str) -> None:
+        # CALL { } IN TRANSACTIONS needs an implicit transaction: a plain session.run.
+        with self._driver.session(database=self.database) as session:
+            session.run(
+                f"MATCH ()-[r:{rel_type}]->() CALL (r) {{ DELETE r }} IN TRANSACTIONS OF 10000 ROWS"
+            ).consume()
+
     def read(
         self,
         cypher: str,
