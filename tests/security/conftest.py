@@ -1,0 +1,66 @@
+"""Fixtures of the security tests: a store holding a tiny graph on each backend, and the table
+of figures: every attack is recorded in `graphs.OUTCOMES` as (store, door, outcome), and at the
+end of the run the attempts, refusals, executions and 5xx answers per store and door are
+printed (and written as JSON to $REACHGRAPH_SECURITY_FIGURES when that is set).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections import Counter
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from reachgraph.graph.stores import open_store
+from tests.conftest import BACKENDS, PASSWORD
+from tests.security.graphs import OUTCOMES, Target, fingerprint, load_tiny_graph
+
+
+@pytest.fixture(scope="module", params=BACKENDS)
+def target(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Target]:
+    if request.param == "ladybug":
+        location = str(tmp_path_factory.mktemp("security") / "store")
+        store = open_store(location)
+    else:
+        location = request.getfixturevalue("neo4j_uri")
+        store = open_store(location, neo4j_password=PASSWORD)
+        store.clear()
+    load_tiny_graph(store)
+    try:
+        yield Target(request.param, location, store, fingerprint(store))
+    finally:
+        store.close()
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    if not OUTCOMES:
+        return
+    table: dict[tuple[str, str], Counter[str]] = {}
+    for store, door, outcome in OUTCOMES:
+        table.setdefault((store, door), Counter())[outcome] += 1
+    terminalreporter.write_line(
+        "security corpus: attempts, refused, executed, 5xx per store and door"
+    )
+    figures = []
+    for (store, door), counts in sorted(table.items()):
+        row = {
+            "store": store,
+            "door": door,
+            "attempts": sum(counts.values()),
+            "refused": counts["refused"],
+            "executed": counts["executed"],
+            "5xx": counts["5xx"],
+        }
+        figures.append(row)
+        terminalreporter.write_line(
+            f"  {store:8} {door:8} attempts {row['attempts']:4}  refused {row['refused']:4}  "
+            f"executed {row['executed']:3}  5xx {row['5xx']:3}"
+        )
+    out = os.environ.get("REACHGRAPH_SECURITY_FIGURES")
+    if out:
+        Path(out).write_text(json.dumps(figures, indent=2) + "\n")
