@@ -348,10 +348,16 @@ class ReachGraph:
         return ask(self.store, name, params, timeout=self.settings.query_timeout)
 
     def exposure(
-        self, data: str, as_of: datetime.date | None = None, known_on: datetime.date | None = None
+        self,
+        data: str,
+        as_of: datetime.date | None = None,
+        known_on: datetime.date | None = None,
+        standing: str | list[str] | None = None,
     ) -> Exposure:
         """Who compels and who blocks the data on the day, and the conflicts with channels."""
-        return exposure(self.store, data, as_of, known_on)
+        return exposure(
+            self.store, data, as_of, known_on, standing, timeout=self.settings.query_timeout
+        )
 
     def what_if(
         self, changes: list[Hypothesis], name: str, params: Mapping[str, Any] | None = None

@@ -26,7 +26,8 @@ _PARAM_TYPES: dict[str, Any] = {"string": str, "date": datetime.date, "integer":
 def _params_model(query: NamedQuery) -> type[BaseModel]:
     fields: dict[str, Any] = {}
     for param in query.params:
-        kind = _PARAM_TYPES[param.type]
+        # Keys and schema values are text here; ask() checks them against the graph.
+        kind = _PARAM_TYPES.get(param.type, str)
         if param.default is None:
             fields[param.name] = (
                 kind,
@@ -69,19 +70,53 @@ for _query in catalog().values():
     _route(_query)
 
 
+AsOf = Annotated[datetime.date | None, Query(description="The day (default: today)")]
+KnownOn = Annotated[
+    datetime.date | None,
+    Query(description="Count only facts published by this day (default: all)"),
+]
+Standing = Annotated[
+    str | None,
+    Query(
+        description="Standings to include, comma-separated: enacted, asserted, established, "
+        "rejected, or all (default: all but rejected)"
+    ),
+]
+
+
+@router.get(
+    "/reach/{jurisdiction}",
+    operation_id="getReach",
+    dependencies=[Depends(etag)],
+    response_model=list[row_model("reach")],  # type: ignore[misc]
+)
+async def jurisdiction_reach(
+    jurisdiction: Annotated[
+        str, Path(min_length=1, description="Jurisdiction code, e.g. BE (any case)")
+    ],
+    graph: Graph,
+    as_of: AsOf = None,
+    known_on: KnownOn = None,
+    standing: Standing = None,
+) -> Any:
+    """Which data the jurisdiction's law reaches on the day, on which bases, with what
+    standing, and why (the `reach` question; an unknown code is a 404)."""
+    values = {"jurisdiction": jurisdiction, "as_of": as_of, "known_on": known_on}
+    return await run_in_threadpool(graph.ask, "reach", values | {"standing": standing})
+
+
 @router.get("/exposure/{data}", operation_id="getExposure", dependencies=[Depends(etag)])
 async def data_exposure(
     data: Annotated[str, Path(min_length=1, description="Key of the Data node")],
     graph: Graph,
-    as_of: Annotated[datetime.date | None, Query(description="The day (default: today)")] = None,
-    known_on: Annotated[
-        datetime.date | None,
-        Query(description="Count only facts published by this day (default: all)"),
-    ] = None,
+    as_of: AsOf = None,
+    known_on: KnownOn = None,
+    standing: Standing = None,
 ) -> Exposure:
     """Who can compel the data on the day, whose law blocks its disclosure, and the
-    conflicts between them with the instruments that channel requests across each."""
-    return await run_in_threadpool(graph.exposure, data, as_of, known_on)
+    conflicts between them with the instruments that channel requests across each (an
+    unknown key is a 404)."""
+    return await run_in_threadpool(graph.exposure, data, as_of, known_on, standing)
 
 
 QuestionName = StrEnum("QuestionName", [(name, name) for name in catalog()])  # type: ignore[misc]
