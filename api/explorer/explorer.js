@@ -499,8 +499,11 @@
       const answers = await api(`/questions/reach?${query}`);
       const keys = [];
       for (const a of answers) {
-        keys.push(a.rule, a.law, ...a.path.sources);
-        for (const step of a.path.steps) keys.push(...step.sources);
+        keys.push(a.rule, a.law, a.decided_by);
+        for (const path of a.paths) {
+          keys.push(...path.sources);
+          for (const step of path.steps) keys.push(...step.sources);
+        }
       }
       keys.push(state.jurisdiction);
       const found = await entitiesOf(keys);
@@ -525,8 +528,7 @@
       for (const [data, group] of groups) {
         const first = group[0];
         out.append(h("section", { class: "data-group", dataset: { data } },
-          h("h3", {}, entityLink(data, first.data_name),
-            first.category ? h("span", { class: "category" }, words(first.category)) : null),
+          h("h3", {}, entityLink(data, first.data_name)),
           group.map((a) => renderAnswer(a, found, `answer-${n++}`))));
       }
     } catch (error) {
@@ -538,10 +540,15 @@
   function renderAnswer(a, found, id) {
     const rule = found.get(a.rule);
     const law = found.get(a.law);
-    const sourceKeys = [...a.path.sources];
-    for (const step of a.path.steps) {
-      for (const key of step.sources) if (!sourceKeys.includes(key)) sourceKeys.push(key);
+    const sourceKeys = [];
+    for (const path of a.paths) {
+      for (const key of path.sources) if (!sourceKeys.includes(key)) sourceKeys.push(key);
+      for (const step of path.steps) {
+        for (const key of step.sources) if (!sourceKeys.includes(key)) sourceKeys.push(key);
+      }
     }
+    const bases = a.bases.join(" + ");
+    const decided = found.get(a.decided_by);
     const number = new Map(sourceKeys.map((key, i) => [key, i + 1]));
     const cite = (key) => h("a", {
       href: `#${id}-source-${number.get(key)}`,
@@ -556,26 +563,34 @@
     return h("details", {
       class: "answer",
       id,
-      dataset: { data: a.data, basis: a.basis, rule: a.rule, law: a.law },
+      dataset: { data: a.data, basis: bases, rule: a.rule, law: a.law, standing: a.standing },
     },
     h("summary", {},
-      h("span", { class: "basis", title: "basis" }, a.basis),
+      h("span", { class: "basis", title: "bases" }, bases),
+      h("span", { class: "standing", title: "standing on the day" }, a.standing),
       h("span", { class: "rule" }, rule ? rule.name : a.rule),
       h("span", { class: "law" }, "under ", h("cite", {}, a.citation || (law ? law.name : a.law)),
         a.law_of ? ` (${a.law_of})` : "")),
     h("div", { class: "answer-body" },
       h("dl", { class: "props" },
         h("dt", {}, "data"), h("dd", {}, entityLink(a.data, a.data_name)),
-        h("dt", {}, "basis"), h("dd", {}, h("code", {}, a.basis)),
+        h("dt", {}, "bases"), h("dd", {}, h("code", {}, bases)),
+        h("dt", {}, "categories"), h("dd", { class: "categories" },
+          words(a.categories.join(", ")),
+          a.categories_not_reached.length
+            ? ` (not ${words(a.categories_not_reached.join(", "))})` : null),
+        h("dt", {}, "standing"), h("dd", { class: "standing" }, `${a.standing} by `,
+          entityLink(a.decided_by, decided ? decided.name : a.decided_by),
+          a.decided_on ? ` on ${a.decided_on}` : null),
         h("dt", {}, "rule"), h("dd", {}, entityLink(a.rule, rule ? rule.name : a.rule)),
         h("dt", {}, "law"), h("dd", {}, entityLink(a.law, law ? law.name : a.law),
           a.citation ? [" — ", h("cite", {}, a.citation)] : null)),
       h("h4", {}, "Why"),
-      h("ol", { class: "why" }, a.path.steps.map((step) => {
+      a.paths.map((path) => h("ol", { class: "why" }, path.steps.map((step) => {
         const [text, keys] = splitSentence(step.sentence);
         return h("li", { class: "step", dataset: { type: step.type } },
           h("span", { class: "sentence" }, text), " ", keys.map(cite));
-      })),
+      }))),
       h("h4", {}, "Sources"),
       h("ol", { class: "sources" },
         sourceKeys.map((key) => sourceItem(asSource(key, found.get(key)),
