@@ -74,6 +74,7 @@ _TITLES = {
     408: "The query ran past its time limit",
     413: "The upload is too large",
     422: "Invalid request or input",
+    429: "Too many requests: wait for Retry-After seconds",
     500: "Internal error",
     503: "Store unavailable",
 }

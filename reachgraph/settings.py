@@ -46,6 +46,13 @@ class Settings(BaseSettings):
         "the API takes no writes.",
     )
 
+    ingest_per_minute: int = Field(
+        10,
+        gt=0,
+        description="Most POST /ingest requests the API takes from one client address in a "
+        "minute (counted before the key is checked); more are answered 429.",
+    )
+
     @field_validator("cors_origins", mode="before")
     @classmethod
     def _comma_separated(cls, value: object) -> object:

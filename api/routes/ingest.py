@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-import secrets
+import hmac
+import threading
+import time
+from collections import deque
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request, Security
@@ -19,16 +22,57 @@ API_KEY = APIKeyHeader(
 )
 
 
+class RateLimit:
+    """At most `per_minute` write requests from one client address in any 60 s, counted
+    before the key is checked, so guessing keys is slowed down too."""
+
+    def __init__(self, per_minute: int) -> None:
+        self.per_minute = per_minute
+        self._seen: dict[str, deque[float]] = {}
+        self._lock = threading.Lock()
+
+    def check(self, client: str) -> None:
+        now = time.monotonic()
+        with self._lock:
+            seen = self._seen.setdefault(client, deque())
+            while seen and now - seen[0] > 60:
+                seen.popleft()
+            if len(seen) >= self.per_minute:
+                wait = max(1, int(60 - (now - seen[0])) + 1)
+                raise HTTPException(
+                    429,
+                    f"Too many uploads: at most {self.per_minute} a minute from one client",
+                    headers={"Retry-After": str(wait)},
+                )
+            seen.append(now)
+            if len(self._seen) > 10_000:  # forget idle clients rather than grow without end
+                for address in [a for a, times in self._seen.items() if not times]:
+                    del self._seen[address]
+
+
+_LIMITERS = threading.Lock()
+
+
+def rate_limit(request: Request) -> None:
+    """One RateLimit per app, made on its first upload."""
+    with _LIMITERS:
+        limiter: RateLimit | None = getattr(request.app.state, "ingest_rate_limit", None)
+        if limiter is None:
+            limiter = request.app.state.ingest_rate_limit = RateLimit(
+                request.app.state.settings.ingest_per_minute
+            )
+    limiter.check(request.client.host if request.client else "unknown")
+
+
 def require_api_key(request: Request, key: Annotated[str | None, Security(API_KEY)]) -> None:
-    """403 when the API takes no writes (no REACHGRAPH_API_KEY), 401 for a missing or wrong key."""
+    """403 when the API takes no writes (no REACHGRAPH_API_KEY), 401 for a missing or wrong key.
+    The key is compared in constant time (hmac.compare_digest)."""
     expected = request.app.state.settings.api_key
     if expected is None or not expected.get_secret_value():
         raise HTTPException(
             403, "Writes through the API are off: the server has no REACHGRAPH_API_KEY"
         )
-    if key is None or not secrets.compare_digest(
-        key.encode(), expected.get_secret_value().encode()
-    ):
+    if key is None or not hmac.compare_digest(key.encode(), expected.get_secret_value().encode()):
         raise HTTPException(
             401, "A valid X-API-Key header is required", headers={"WWW-Authenticate": "ApiKey"}
         )
@@ -36,8 +80,8 @@ def require_api_key(request: Request, key: Annotated[str | None, Security(API_KE
 
 router = APIRouter(
     tags=["ingest"],
-    responses={**RESPONSES, **responses(401, 403, 413)},
-    dependencies=[Depends(require_api_key)],
+    responses={**RESPONSES, **responses(401, 403, 413, 429)},
+    dependencies=[Depends(rate_limit), Depends(require_api_key)],
 )
 
 
@@ -58,9 +102,10 @@ async def ingest(
     name: Annotated[
         str,
         Query(
-            pattern=r"^[\w.-]+\.ya?ml$",
+            pattern=r"^[A-Za-z0-9_][A-Za-z0-9_.-]*\.ya?ml$",
             max_length=200,
-            description="The file's name, used in problem messages",
+            description="The file's name, used in problem messages: ASCII letters, digits, "
+            "`_`, `.` and `-`, not starting with `.` or `-`, ending in .yaml or .yml",
         ),
     ] = "upload.yaml",
 ) -> IngestReport:
@@ -70,9 +115,15 @@ async def ingest(
     declared = request.headers.get("content-length", "0")
     if declared.isdigit() and int(declared) > MAX_UPLOAD:
         raise HTTPException(413, f"Upload too large: at most {MAX_UPLOAD // 2**20} MiB")
-    body = await request.body()
-    if len(body) > MAX_UPLOAD:
-        raise HTTPException(413, f"Upload too large: at most {MAX_UPLOAD // 2**20} MiB")
+    # Read the body in chunks and stop at the cap: a chunked upload declares no length.
+    chunks: list[bytes] = []
+    size = 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > MAX_UPLOAD:
+            raise HTTPException(413, f"Upload too large: at most {MAX_UPLOAD // 2**20} MiB")
+        chunks.append(chunk)
+    body = b"".join(chunks)
     if not body.strip():
         raise HTTPException(422, "Empty upload: send the YAML file as the request body")
     return await run_in_threadpool(graph.ingest, {name: body})
