@@ -26,9 +26,10 @@ from tests.api_helpers import is_problem, settings_for
 from tests.conftest import BACKENDS, PASSWORD
 
 LIMIT = 1.0
-#: How late past the limit these queries may end (measured: Neo4j 0.5 s, LadybugDB under
-#: 0.1 s); docs/api.md names a LadybugDB query whose interruption is far coarser.
-MARGIN = {"neo4j": 1.0, "ladybug": 1.0}
+#: How late past the limit these queries may end (measured alone: Neo4j 0.5 s, LadybugDB
+#: under 0.1 s; Neo4j once passed 1 s on the variable-length pattern while the whole
+#: security suite ran); docs/api.md names a LadybugDB query whose interruption is far coarser.
+MARGIN = {"neo4j": 2.0, "ladybug": 1.0}
 COMPANIES = 40
 
 EXPENSIVE = {
