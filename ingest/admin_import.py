@@ -8,11 +8,18 @@ the schema's types (`valid_from:date`, `share:double`, `sources:string[]` with `
 items); an empty cell sets no property, as a missing value does in the store. The files
 cannot say "an empty list" (the importer reads it as no value), so `after-import.cypher`
 sets those, and creates the constraints the Neo4j store relies on: run it once Neo4j is up.
+
+The derived REACHES relationships are written too (`relationships/REACHES.csv`): reachgraph
+does not run the importer, and Neo4j is stopped while it runs, so they cannot be derived on
+the store after the import. They are derived beforehand exactly as a load derives them, by
+loading the input into a temporary embedded store (ingest/derive.py); a later
+`reachgraph ingest` into the imported database finds them unchanged.
 """
 
 from __future__ import annotations
 
 import shlex
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -21,8 +28,10 @@ import pandas as pd
 
 from ..graph.errors import ReachgraphError
 from ..graph.schema import Property, Schema
-from ..graph.stores import Store
+from ..graph.stores import Store, open_store
 from ..graph.stores.neo4j import ENTITY, constraints
+from .derive import DERIVED
+from .load import load
 from .validate import Valid
 
 #: The importer's default array delimiter.
@@ -104,10 +113,28 @@ def _text(props: dict[str, Property]) -> list[str]:
     return [name for name, p in props.items() if p.type in ("string", "text")]
 
 
+def derive_reaches(valid: Valid, schema: Schema) -> pd.DataFrame:
+    """The REACHES rows a load of `valid` into an empty store derives (start, end and every
+    property), derived in a temporary embedded store."""
+    columns = ["start", "end", *schema.relationships[DERIVED].properties]
+    with (
+        tempfile.TemporaryDirectory(prefix="reachgraph-derive-") as folder,
+        open_store(str(Path(folder) / "store")) as store,
+    ):
+        store.apply_schema()
+        load(valid, store)
+        rows = store.read(
+            f"MATCH (a:Jurisdiction)-[r:{DERIVED}]->(b:Data) RETURN a.key, b.key, "
+            + ", ".join(f"r.{name}" for name in columns[2:])
+        ).rows
+    return pd.DataFrame(rows, columns=columns)
+
+
 def write_admin_import(
     valid: Valid, schema: Schema, out: Path, *, database: str = "neo4j"
 ) -> AdminImport:
-    """Write `valid` under `out` (nodes/, relationships/) for `neo4j-admin database import`."""
+    """Write `valid` under `out` (nodes/, relationships/) for `neo4j-admin database import`,
+    with the REACHES relationships derived from it."""
     (out / "nodes").mkdir(parents=True, exist_ok=True)
     (out / "relationships").mkdir(parents=True, exist_ok=True)
     nodes: dict[str, Path] = {}
@@ -127,9 +154,15 @@ def write_admin_import(
         nodes[kind] = out / "nodes" / f"{kind}.csv"
         multiline |= _write(rows, [*header, ":LABEL"], _text(props), nodes[kind])
     relationships: dict[str, Path] = {}
-    for rel_type, pairs in valid.relationships.items():
+    tables = [
+        (rel_type, pd.concat(pairs.values(), ignore_index=True))
+        for rel_type, pairs in valid.relationships.items()
+    ]
+    if valid.node_count():
+        tables.append((DERIVED, derive_reaches(valid, schema)))
+    for rel_type, frame in tables:
         props = schema.relationships[rel_type].properties
-        frame = Store.shaped(pd.concat(pairs.values(), ignore_index=True), ["start", "end", *props])
+        frame = Store.shaped(frame, ["start", "end", *props])
         rows = pd.DataFrame(
             {
                 ":START_ID": frame["start"],

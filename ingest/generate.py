@@ -85,12 +85,21 @@ CITIES = {
     "CN": ("Guiyang",), "BE": ("Saint-Ghislain",), "FI": ("Hamina",), "SE": ("Lulea",),
 }  # fmt: skip
 
-CATEGORIES = ("content", "traffic", "subscriber", "location", "metadata", "mixed")
-#: Every set of one to three categories, as a list cell.
-CATEGORY_SETS = tuple(
-    "|".join(c) for size in (1, 2, 3) for c in itertools.combinations(CATEGORIES, size)
+CATEGORIES = ("content", "traffic", "subscriber", "location", "business_records")
+#: Every set of one or two categories (what a body of data holds).
+DATA_CATEGORY_SETS = tuple(
+    "|".join(c) for size in (1, 2) for c in itertools.combinations(CATEGORIES, size)
 )
-BASES = ("territoriality", "service_targeting", "control", "data_subject")
+BASES = ("territoriality", "presence", "service_targeting", "control", "data_subject")
+#: How often each basis is a rule's first (or only) one.
+BASIS_WEIGHTS = (0.3, 0.15, 0.2, 0.2, 0.15)
+STRENGTHS = ("absolute", "unless_channel", "qualified")
+PRESENCE_KINDS = ("branch", "agency", "office", "establishment", "legal_representative")
+#: Territories with their own legal order, and the state they are a territory of.
+TERRITORIES = {
+    "GL": "DK", "FO": "DK", "AW": "NL", "CW": "NL", "PR": "US", "GU": "US", "GI": "GB",
+    "BM": "GB", "KY": "GB", "VG": "GB", "NC": "FR", "PF": "FR",
+}  # fmt: skip
 REQUEST_KINDS = (
     "order", "warrant", "production_order", "preservation_order", "mlat_request",
     "interception_demand", "subpoena", "blocking_order",
@@ -184,6 +193,14 @@ class _Draw:
     def share(self, p: float, n: int) -> npt.NDArray[np.bool_]:
         return self.rng.random(n) < p
 
+    def some(self, p: float, mask: npt.NDArray[np.bool_]) -> Ints:
+        """Positions of a share `p` of the rows where `mask` holds; at least one when any
+        does, so that small graphs have every table."""
+        chosen = np.flatnonzero(mask & self.share(p, len(mask)))
+        if not len(chosen) and mask.any():
+            chosen = np.flatnonzero(mask)[:1]
+        return chosen
+
     def weighted(self, weights: npt.NDArray[np.float64], n: int) -> Ints:
         """`n` positions into `weights`, drawn with those weights."""
         return self.rng.choice(len(weights), n, p=weights).astype(np.int64)
@@ -215,6 +232,19 @@ class _Jurisdictions:
     states: int
     #: how likely each state is to be picked for a company, service or data centre
     weights: npt.NDArray[np.float64]
+
+
+@dataclass
+class _Disputes:
+    requests: Strings
+    #: per request, the national law it invokes (a position in the laws)
+    request_law: Ints
+    #: the day of each request
+    issued: Ints
+    decisions: Strings
+    #: per decision, the law it applies, and its day
+    decision_law: Ints
+    decided: Ints
 
 
 @dataclass
@@ -265,11 +295,24 @@ class _Generator:
         companies, founded = self.companies(jur)
         services, operator, launched, offered = self.services(jur, companies, founded)
         centres = self.data_centres(jur, companies)
-        data, holder = self.data(jur, companies, services, operator, launched, offered, centres)
+        data, holder, generated_by = self.data(
+            jur, companies, services, operator, launched, offered, centres
+        )
         authorities = self.authorities(jur)
-        laws, begins, treaties = self.laws(jur)
-        decisions = self.disputes(jur, companies, data, holder, authorities, laws, treaties)
-        self.rules(laws, begins, decisions)
+        laws, begins, treaties, conventions = self.laws(jur)
+        disputes = self.disputes(
+            jur,
+            companies,
+            services[generated_by],
+            data,
+            holder,
+            authorities,
+            laws,
+            treaties,
+        )
+        national = len(laws) - len(treaties)
+        eu_laws = np.arange(national - national // jur.states, national)  # the last block
+        self.rules(laws, begins, national, eu_laws, conventions, disputes)
         self.source_nodes()
         return {name: _concat(parts) for name, parts in sorted(self.tables.items())}
 
@@ -281,9 +324,14 @@ class _Generator:
             + ["European Union"]
             + [pycountry.subdivisions.get(code=code).name for code in SUBDIVISIONS]  # type: ignore[no-untyped-call]
         )
-        levels = ["state"] * len(countries) + ["supranational"]
-        levels += ["subnational"] * len(SUBDIVISIONS)
-        self.tables["Jurisdiction"] = [{"key": codes, "name": names, "level": _strings(levels)}]
+        kinds = ["territory" if c.alpha_2 in TERRITORIES else "state" for c in countries] + [
+            "supranational"
+        ]
+        kinds += ["subnational"] * len(SUBDIVISIONS)
+        self.tables["Jurisdiction"] = [
+            {"key": codes, "name": names, "jurisdiction_kind": _strings(kinds)}
+        ]
+        self.relate("TERRITORY_OF", _strings(TERRITORIES), _strings(TERRITORIES.values()))
         members = [(code, day) for day, joined in EU_ACCESSION.items() for code in joined.split()]
         self.relate(
             "PART_OF",
@@ -333,6 +381,19 @@ class _Generator:
         abroad = draw.share(0.2, len(hq))
         hq_country = np.where(abroad, draw.weighted(jur.weights, len(hq)), country[hq])
         self.relate("HEADQUARTERED_IN", keys[hq], jur.codes[hq_country], founded[hq])
+        # a few have a branch, an office or a legal representative abroad (presence)
+        present = draw.some(0.04, np.ones(n, dtype=bool))
+        where = draw.weighted(jur.weights, len(present))
+        us, ie = (int(np.flatnonzero(jur.codes == code)[0]) for code in ("US", "IE"))
+        home = where == country[present]
+        where[home] = np.where(country[present][home] == us, ie, us)
+        self.relate(
+            "HAS_PRESENCE_IN",
+            keys[present],
+            jur.codes[where],
+            draw.after(founded[present], 0, 3000),
+            presence_kind=_pick(PRESENCE_KINDS, draw.ints(0, len(PRESENCE_KINDS), len(present))),
+        )
         self.ownership(keys, founded)
         return keys, founded
 
@@ -419,13 +480,15 @@ class _Generator:
         launched: Ints,
         offered: tuple[Ints, Ints],
         centres: Strings,
-    ) -> tuple[Strings, Ints]:
+    ) -> tuple[Strings, Ints, Ints]:
+        """The data, the company holding each and the service generating it."""
         draw, count = self.draw, self.scaled("Data")
         keys = _keys("data", count)
         service = draw.ints(0, len(services), count)
-        category = _pick(CATEGORIES, draw.ints(0, len(CATEGORIES), count))
-        names = services[service] + " " + category + " records " + _strings(range(count))
-        self.fact("Data", {"key": keys, "name": names, "category": category})
+        categories = _pick(DATA_CATEGORY_SETS, draw.ints(0, len(DATA_CATEGORY_SETS), count))
+        what = _strings(c.replace("|", " and ") for c in categories.tolist())
+        names = services[service] + " " + what + " records " + _strings(range(count))
+        self.fact("Data", {"key": keys, "name": names, "categories": categories})
         self.relate("GENERATED_BY", keys, services[service])
         holder = operator[service]
         since = draw.after(launched[service], 0, 1500)
@@ -461,7 +524,7 @@ class _Generator:
             jur.codes[country[keep]],
             since[subject[keep]],
         )
-        return keys, holder
+        return keys, holder, service
 
     def authorities(self, jur: _Jurisdictions) -> _Authorities:
         """Per state: a supreme court, appeal courts, first-instance courts, the others."""
@@ -499,9 +562,10 @@ class _Generator:
         )
         return _Authorities(keys, names, block, appeal, first)
 
-    def laws(self, jur: _Jurisdictions) -> tuple[Strings, Ints, Ints]:
+    def laws(self, jur: _Jurisdictions) -> tuple[Strings, Ints, Ints, Ints]:
         """National laws (a block per state, the EU's last) and then the treaties; the
-        laws' keys, the day each came into force, and the treaties' positions."""
+        laws' keys, the day each came into force, the treaties' positions and, of those, the
+        multilateral conventions'."""
         draw = self.draw
         per_state = max(1, round(self.scaled("Law") / jur.states))
         national = jur.states * per_state
@@ -566,19 +630,51 @@ class _Generator:
         self.relate(
             "PARTY", keys[national + treaty], jur.codes[party], joined, draw.until(joined, 0.03)
         )
-        return keys, begins, national + np.arange(treaties)
+        self.extensions(jur, keys[national + treaty], party, joined)
+        return keys, begins, national + np.arange(treaties), national + np.flatnonzero(~bilateral)
+
+    def extensions(self, jur: _Jurisdictions, treaty: Strings, party: Ints, joined: Ints) -> None:
+        """A third of the time, a state party with territories extends the treaty to one of
+        them (its own PARTY, with `extension_of`), unless that territory is a party already."""
+        codes = jur.codes.tolist()
+        own = {code: [t for t, state in TERRITORIES.items() if state == code] for code in codes}
+        parties = set(zip(treaty.tolist(), (codes[p] for p in party.tolist()), strict=True))
+        rows = np.arange(len(party))
+        extend = self.draw.share(1 / 3, len(rows))
+        pick = self.draw.ints(0, 1 << 30, len(rows))
+        start: list[str] = []
+        end: list[str] = []
+        state: list[str] = []
+        since: list[int] = []
+        for row, yes, which in zip(rows.tolist(), extend.tolist(), pick.tolist(), strict=True):
+            theirs = own[codes[party[row]]]
+            if not yes or not theirs:
+                continue
+            territory = theirs[which % len(theirs)]
+            if (treaty[row], territory) in parties:
+                continue
+            parties.add((treaty[row], territory))
+            start.append(treaty[row])
+            end.append(territory)
+            state.append(codes[party[row]])
+            since.append(int(joined[row]))
+        later = self.draw.after(np.array(since, dtype=np.int64), 30, 3000)
+        self.relate("PARTY", _strings(start), _strings(end), later, extension_of=_strings(state))
 
     def disputes(
         self,
         jur: _Jurisdictions,
         companies: Strings,
+        data_service: Strings,
         data: Strings,
         holder: Ints,
         authorities: _Authorities,
         laws: Strings,
         treaties: Ints,
-    ) -> Strings:
-        """Requests, the proceedings about some of them, and decisions up the hierarchy."""
+    ) -> _Disputes:
+        """Requests, the proceedings about some of them (a few also about the law, the company
+        or the service), and decisions up the hierarchy, some referring questions to the EU's
+        court or following an earlier decision."""
         draw, count = self.draw, self.scaled("DataRequest")
         keys = _keys("request", count)
         state = draw.weighted(jur.weights, count)
@@ -625,6 +721,16 @@ class _Generator:
             },
         )
         self.relate("ABOUT", proceeding_keys, keys[about])
+        also_law = draw.some(0.1, np.ones(proceedings, dtype=bool))
+        self.relate("ABOUT", proceeding_keys[also_law], laws[law[about[also_law]]])
+        also_company = draw.some(0.05, np.ones(proceedings, dtype=bool))
+        self.relate(
+            "ABOUT", proceeding_keys[also_company], companies[holder[sought[about[also_company]]]]
+        )
+        also_service = draw.some(0.05, np.ones(proceedings, dtype=bool))
+        self.relate(
+            "ABOUT", proceeding_keys[also_service], data_service[sought[about[also_service]]]
+        )
         steps = draw.rng.choice(3, proceedings, p=[0.45, 0.35, 0.2]) + 1
         case = np.repeat(np.arange(proceedings), steps)
         step = np.arange(len(case)) - np.repeat(np.cumsum(steps) - steps, steps)
@@ -669,39 +775,112 @@ class _Generator:
             effect=_pick(EFFECTS, draw.ints(0, len(EFFECTS), len(appeals))),
         )
         self.relate("APPLIES", decision_keys, laws[law[about[case]]])
-        return decision_keys
+        # a few refer questions to the EU's court (its authorities come last), and are
+        # answered by another decision; some follow the holding of an earlier one
+        refers = draw.some(0.03, step < 2)
+        eu_court = (jur.states - 1) * authorities.block
+        self.relate(
+            "REFERS_TO", decision_keys[refers], authorities.keys[np.full(len(refers), eu_court)]
+        )
+        answer = draw.other(refers, decided)
+        self.relate("ANSWERS", decision_keys[answer], decision_keys[refers])
+        follows = draw.some(0.05, np.ones(decided, dtype=bool))
+        earlier = draw.other(follows, decided)
+        later_first = day[follows] >= day[earlier]
+        self.relate(
+            "FOLLOWS",
+            decision_keys[np.where(later_first, follows, earlier)],
+            decision_keys[np.where(later_first, earlier, follows)],
+        )
+        return _Disputes(keys, law, issued, decision_keys, law[about[case]], day)
 
-    def rules(self, laws: Strings, begins: Ints, decisions: Strings) -> None:
-        """Two reach rules per law, most established by the law, some by a decision."""
+    def rules(
+        self,
+        laws: Strings,
+        begins: Ints,
+        national: int,
+        eu_laws: Ints,
+        conventions: Ints,
+        disputes: _Disputes,
+    ) -> None:
+        """A reach rule per national law and per multilateral convention (bilateral treaties
+        are channels, not reach), each covering one or two categories (a convention's only
+        subscriber data, as Budapest Art. 18) and with a standing link: most
+        established by their law (some from a later day), some by a decision applying it,
+        some asserted by a request invoking it (half of those later settled by a decision),
+        a few enacted and then rejected by a decision."""
         draw = self.draw
-        law = np.repeat(np.arange(len(laws)), 2)
+        law = np.concatenate([np.arange(national), conventions])
         count = len(law)
         keys = _keys("rule", count)
-        basis = _pick(BASES, draw.rng.choice(len(BASES), count, p=[0.35, 0.25, 0.25, 0.15]))
+        first = draw.rng.choice(len(BASES), count, p=BASIS_WEIGHTS)
+        second = draw.other(first, len(BASES))
+        two = draw.share(0.15, count)
+        # The EU's answers are repeated for each member, and data reaches the EU through
+        # many members: its rules take a single territoriality or data-subject basis.
+        eu = np.isin(law, eu_laws)
+        first[eu] = _either(draw.share(0.5, int(eu.sum())), 0, len(BASES) - 1).astype(np.int64)
+        two[eu] = False
+        names = _pick(BASES, first)
+        bases = names.copy()
+        bases[two] = bases[two] + "|" + _pick(BASES, second[two])
+        names[two] = names[two] + " and " + _pick(BASES, second[two])
+        presence = (first == BASES.index("presence")) | (two & (second == BASES.index("presence")))
         effect = _either(draw.share(0.15, count), "blocks", "compels")
-        since = draw.after(begins[law], 0, 720)
+        strength = _either(
+            effect == "blocks", _pick(STRENGTHS, draw.ints(0, len(STRENGTHS), count)), ""
+        )
+        category = draw.ints(0, len(CATEGORIES), count)
+        categories = _pick(CATEGORIES, category)
+        wider = draw.share(0.3, count) & ~eu
+        other = _pick(CATEGORIES, draw.other(category, len(CATEGORIES)))
+        categories[wider] = categories[wider] + "|" + other[wider]
+        categories[national:] = "subscriber"
         self.fact(
             "ReachRule",
             {
                 "key": keys,
-                "name": effect + " on " + basis + " under " + laws[law],
-                "basis": basis,
+                "name": effect + " on " + names + " under " + laws[law],
+                "bases": bases,
                 "effect": effect,
-                "categories": _pick(CATEGORY_SETS, draw.ints(0, len(CATEGORY_SETS), count)),
-                "valid_from": _day(since),
-                "valid_until": _day(draw.until(since, 0.05)),
+                "categories": categories,
+                "group_presence": _either(presence & draw.share(0.3, count), "true", ""),
+                "strength": strength,
             },
         )
         self.relate("UNDER", keys, laws[law])
         by = draw.rng.random(count)
-        by_law, by_decision = by < 0.7, (by >= 0.7) & (by < 0.85)
-        self.relate("ESTABLISHED_BY", keys[by_law], laws[law[by_law]])
-        chosen = draw.ints(0, len(decisions), int(by_decision.sum()))
-        self.relate("ESTABLISHED_BY", keys[by_decision], decisions[chosen])
-        rejected = np.flatnonzero(draw.share(0.05, count))
+        by_law = (by < 0.6) | (by >= 0.9)
+        by_decision = (by >= 0.6) & (by < 0.72)
+        asserted = (by >= 0.72) & (by < 0.9)
+        settled = asserted & draw.share(0.5, count)
+        struck = by >= 0.9
+        # by the law, a quarter from a later day than the law's entry into force
+        enacted = np.flatnonzero(by_law)
+        later = draw.share(0.25, len(enacted))
+        since = np.where(later, draw.after(begins[law[enacted]], 30, 720), -1)
+        self.relate("ESTABLISHED_BY", keys[enacted], laws[law[enacted]], since)
+        asserting = self._applying(law[asserted], disputes.request_law)
+        self.relate("ASSERTED_BY", keys[asserted], disputes.requests[asserting])
+        decided = np.flatnonzero(by_decision | settled | struck)
+        deciding = self._applying(law[decided], disputes.decision_law)
+        rejects = struck[decided] | (settled[decided] & draw.share(0.4, len(decided)))
         self.relate(
-            "REJECTED_BY", keys[rejected], decisions[draw.ints(0, len(decisions), len(rejected))]
+            "ESTABLISHED_BY", keys[decided[~rejects]], disputes.decisions[deciding[~rejects]]
         )
+        self.relate("REJECTED_BY", keys[decided[rejects]], disputes.decisions[deciding[rejects]])
+
+    def _applying(self, laws: Ints, applied: Ints) -> Ints:
+        """For each law in `laws`, a position in `applied` holding that law, drawn among
+        them; any position where none does."""
+        order = np.argsort(applied, kind="stable")
+        ordered = applied[order]
+        low = np.searchsorted(ordered, laws, "left")
+        found = np.searchsorted(ordered, laws, "right") - low
+        pick = low + (self.draw.rng.random(len(laws)) * found).astype(np.int64)
+        anywhere = self.draw.ints(0, len(applied), len(laws))
+        chosen: Ints = np.where(found > 0, order[np.minimum(pick, len(applied) - 1)], anywhere)
+        return chosen
 
     def source_nodes(self) -> None:
         draw, count = self.draw, len(self.sources)

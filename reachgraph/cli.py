@@ -135,11 +135,14 @@ def _admin_import(inputs: list[Path], out: Path) -> None:
 
     schema = load_schema()
     valid = validate(read_inputs(inputs, schema), schema)
+    # REACHES cannot be derived on the store after the import (reachgraph does not run the
+    # importer, and Neo4j is stopped while it does): write_admin_import derives it first.
     written = write_admin_import(valid, schema, out)
     err.print(
         f"{valid.node_count()} nodes and {valid.relationship_count()} relationships valid; "
         f"wrote {len(written.nodes)} node and {len(written.relationships)} relationship files "
-        f"to {out}. With Neo4j stopped, run the command below (it replaces the database), "
+        f"to {out}, the derived REACHES among them. With Neo4j stopped, run the command below "
+        f"(it replaces the database), "
         f"then start Neo4j and run {written.after} (constraints, empty lists), for example "
         f"with cypher-shell -f.",
         markup=False,

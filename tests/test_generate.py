@@ -34,8 +34,10 @@ def tables(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, in
 
 
 def test_every_kind_and_type_is_generated(tables: tuple[Path, dict[str, int]]) -> None:
+    """Every curated kind and type; never the derived REACHES, which input may not hold."""
     _, written = tables
-    assert set(written) == set(SCHEMA.nodes) | set(SCHEMA.relationships)
+    assert set(written) == set(SCHEMA.nodes) | set(SCHEMA.curated_relationships)
+    assert "REACHES" not in written
     assert all(count > 0 for count in written.values())
 
 
@@ -48,11 +50,47 @@ def test_the_tables_validate_and_load_with_the_counts_written(
     with open_store(str(tmp_path / "store")) as store:
         store.apply_schema()
         first = load(valid, store)
-        assert first.total().created == valid.node_count() + valid.relationship_count()
+        reaches = first.relationships["REACHES"].created
+        data = written["Data"]
+        # every data reaches somewhere, but the answers stay a few per data
+        assert data <= reaches <= 15 * data
+        assert first.total().created == valid.node_count() + valid.relationship_count() + reaches
         counts = store.counts()
-        assert {**counts.nodes, **counts.relationships} == written
+        assert {**counts.nodes, **counts.relationships} == {**written, "REACHES": reaches}
         again = load(validate(read_inputs([out], SCHEMA), SCHEMA, store), store)
-        assert again.total().created == again.total().updated == 0
+        curated = {k: c for k, c in again.relationships.items() if k != "REACHES"}
+        assert all(c.created == c.updated == 0 for c in [*again.nodes.values(), *curated.values()])
+        assert store.counts().relationships["REACHES"] == reaches
+        standings = dict(
+            store.read(
+                "MATCH ()-[r:REACHES]->() RETURN r.standing AS s, count(*) AS n ORDER BY s"
+            ).rows
+        )
+        assert set(standings) == {"enacted", "asserted", "established", "rejected"}
+        strengths = store.read(
+            "MATCH ()-[r:REACHES]->() WHERE r.effect = 'blocks' RETURN DISTINCT r.strength"
+        ).rows
+        assert strengths and all(
+            s in ("absolute", "unless_channel", "qualified") for (s,) in strengths
+        )
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="ingest/derive.py derive() builds its frame with pandas' inferred str dtype, so a "
+    "missing strength or court is NaN there and None in the store: rederive rewrites every "
+    "REACHES row on an unchanged load (reported, derive.py is not this test's to fix)",
+)
+def test_loading_the_same_tables_again_leaves_reaches_unchanged(
+    tables: tuple[Path, dict[str, int]], tmp_path: Path
+) -> None:
+    out, _ = tables
+    with open_store(str(tmp_path / "store")) as store:
+        store.apply_schema()
+        first = load(validate(read_inputs([out], SCHEMA), SCHEMA, store), store)
+        again = load(validate(read_inputs([out], SCHEMA), SCHEMA, store), store)
+    assert again.relationships["REACHES"].created == 0
+    assert again.relationships["REACHES"].unchanged == first.relationships["REACHES"].created
 
 
 def test_the_shape_is_realistic(tables: tuple[Path, dict[str, int]]) -> None:
@@ -75,9 +113,53 @@ def test_the_shape_is_realistic(tables: tuple[Path, dict[str, int]]) -> None:
     )
     treaties = valid.nodes["Law"].query("law_kind in ['treaty', 'executive_agreement']")
     assert treaties["channel"].notna().all()
-    assert set(valid.relationships["PARTY"][("Law", "Jurisdiction")]["start"]) == set(
-        treaties["key"]
-    )
+    party = valid.relationships["PARTY"][("Law", "Jurisdiction")]
+    assert set(party["start"]) == set(treaties["key"])
+    territories = valid.relationships["TERRITORY_OF"][("Jurisdiction", "Jurisdiction")]
+    kinds = valid.nodes["Jurisdiction"].set_index("key")["jurisdiction_kind"]
+    assert set(kinds[territories["start"]]) == {"territory"}
+    assert set(kinds[territories["end"]]) == {"state"}
+    assert set(kinds) == {"state", "supranational", "subnational", "territory"}
+    extended = party[party["extension_of"].notna()]
+    assert len(extended) and set(kinds[extended["end"]]) == {"territory"}
+    presence = valid.relationships["HAS_PRESENCE_IN"][("Company", "Jurisdiction")]
+    assert presence["presence_kind"].notna().all() and len(presence) < len(valid.nodes["Company"])
+
+
+def test_the_rules_are_format_v2(tables: tuple[Path, dict[str, int]]) -> None:
+    """Category and basis lists, strength exactly on blocking rules, and a standing link of
+    each kind: rules established by their law (some from a later day) or a decision,
+    asserted by a request, rejected by a decision."""
+    out, _ = tables
+    valid = validate(read_inputs([out], SCHEMA), SCHEMA)
+    categories = set(SCHEMA.nodes["Data"].properties["categories"].values or ())
+    data = valid.nodes["Data"]
+    assert all(1 <= len(c) <= 2 and set(c) <= categories for c in data["categories"])
+    rules = valid.nodes["ReachRule"]
+    assert all(1 <= len(c) <= 2 and set(c) <= categories for c in rules["categories"])
+    assert any(len(b) == 2 for b in rules["bases"]) and any("presence" in b for b in rules["bases"])
+    blocks = rules["effect"] == "blocks"
+    assert blocks.any() and rules.loc[blocks, "strength"].notna().all()
+    assert rules.loc[~blocks, "strength"].isna().all()
+    assert rules["group_presence"].eq(True).any()
+    links = {
+        (rel_type, end): set(frame["start"])
+        for rel_type in ("ESTABLISHED_BY", "REJECTED_BY", "ASSERTED_BY")
+        for (_, end), frame in valid.relationships[rel_type].items()
+    }
+    assert set(links) == {
+        ("ESTABLISHED_BY", "Law"),
+        ("ESTABLISHED_BY", "Decision"),
+        ("REJECTED_BY", "Decision"),
+        ("ASSERTED_BY", "DataRequest"),
+    }
+    assert set(rules["key"]) == set().union(*links.values())
+    asserted = links[("ASSERTED_BY", "DataRequest")]
+    assert asserted & (links[("ESTABLISHED_BY", "Decision")] | links[("REJECTED_BY", "Decision")])
+    by_law = valid.relationships["ESTABLISHED_BY"][("ReachRule", "Law")]
+    assert by_law["valid_from"].notna().any() and by_law["valid_from"].isna().any()
+    about = {end for _, end in valid.relationships["ABOUT"]}
+    assert about == {"DataRequest", "Law", "Company", "Service"}
 
 
 def test_the_same_seed_writes_the_same_files(tmp_path: Path) -> None:
@@ -145,7 +227,7 @@ def test_admin_import_headers_and_rows_follow_the_schema(
 ) -> None:
     valid, written = admin_files
     assert set(written.nodes) == set(valid.nodes)
-    assert set(written.relationships) == set(valid.relationships)
+    assert set(written.relationships) == set(valid.relationships) | {"REACHES"}
     company = _read(written.nodes["Company"])
     assert company[0][0] == "key:ID(Entity)" and company[0][-1] == ":LABEL"
     assert "sources:string[]" in company[0] and "known_from:date" in company[0]
@@ -157,6 +239,9 @@ def test_admin_import_headers_and_rows_follow_the_schema(
     assert owned[0][:3] == [":START_ID(Entity)", ":END_ID(Entity)", ":TYPE"]
     assert {"valid_from:date", "valid_until:date", "share:double"} <= set(owned[0])
     assert len(owned) - 1 == sum(len(f) for f in valid.relationships["SUBSIDIARY_OF"].values())
+    reaches = _read(written.relationships["REACHES"])
+    assert {"valid_from:date", "bases:string[]", "paths", "known_until:date"} <= set(reaches[0])
+    assert len(reaches) > 1 and {row[2] for row in reaches[1:]} == {"REACHES"}
     law = _read(written.nodes["Law"])
     channel = law[0].index("channel:boolean")
     channels = {row[channel] for row in law[1:]}
@@ -191,7 +276,9 @@ def test_the_ingest_command_writes_the_import_files(
     assert done.returncode == 0, done.stderr
     assert done.stdout.startswith("neo4j-admin database import full neo4j")
     assert (tmp_path / "nodes" / "Company.csv").exists()
+    assert (tmp_path / "relationships" / "REACHES.csv").exists()
     assert (tmp_path / "after-import.cypher").exists()
+    assert "the derived REACHES among them" in " ".join(done.stderr.split())
 
 
 def _expected_properties(valid: Valid) -> int:
@@ -243,6 +330,8 @@ def test_neo4j_admin_imports_every_node_relationship_and_property(
     )
     assert report, done.stdout[-3000:]
     assert int(report.group(1)) == valid.node_count()
-    assert int(report.group(2)) == valid.relationship_count()
-    assert int(report.group(3)) == _expected_properties(valid)
+    derived = _read(written.relationships["REACHES"])[1:]  # written from the derivation
+    assert int(report.group(2)) == valid.relationship_count() + len(derived)
+    derived_values = sum(1 for row in derived for cell in row[3:] if cell != "")
+    assert int(report.group(3)) == _expected_properties(valid) + derived_values
     assert (tmp_path / "data" / "databases" / "neo4j").is_dir()
