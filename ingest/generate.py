@@ -803,24 +803,32 @@ class _Generator:
         conventions: Ints,
         disputes: _Disputes,
     ) -> None:
-        """A reach rule per national law and per multilateral convention (bilateral treaties
-        are channels, not reach), each covering one or two categories (a convention's only
-        subscriber data, as Budapest Art. 18) and with a standing link: most
-        established by their law (some from a later day), some by a decision applying it,
-        some asserted by a request invoking it (half of those later settled by a decision),
-        a few enacted and then rejected by a decision."""
+        """A reach rule per national law and per third multilateral convention (bilateral
+        treaties are channels, not reach), each covering one or two categories (a
+        convention's only subscriber data) and with a standing link: most established by
+        their law (some from a later day), some by a decision applying it, some asserted by
+        a request invoking it (half of those later settled by a decision), a few enacted and
+        then rejected by a decision."""
         draw = self.draw
-        law = np.concatenate([np.arange(national), conventions])
+        ruled = conventions[draw.some(1 / 3, np.ones(len(conventions), dtype=bool))]
+        law = np.concatenate([np.arange(national), ruled])
         count = len(law)
         keys = _keys("rule", count)
         first = draw.rng.choice(len(BASES), count, p=BASIS_WEIGHTS)
         second = draw.other(first, len(BASES))
         two = draw.share(0.15, count)
-        # The EU's answers are repeated for each member, and data reaches the EU through
-        # many members: its rules take a single territoriality or data-subject basis.
+        # The EU's answers are repeated for each member and a convention's for each party's
+        # subdivisions, and most data reaches the EU and the hubs that are party to every
+        # convention: their rules are narrow, with two bases that must both hold. The EU's:
+        # stored there and about a person there; a convention's: a service offered there by
+        # a holder present there (as Budapest Art. 18), for subscriber data only.
         eu = np.isin(law, eu_laws)
-        first[eu] = _either(draw.share(0.5, int(eu.sum())), 0, len(BASES) - 1).astype(np.int64)
-        two[eu] = False
+        first[eu], second[eu] = BASES.index("territoriality"), BASES.index("data_subject")
+        first[national:], second[national:] = (
+            BASES.index("service_targeting"),
+            BASES.index("presence"),
+        )
+        two[eu | (np.arange(count) >= national)] = True
         names = _pick(BASES, first)
         bases = names.copy()
         bases[two] = bases[two] + "|" + _pick(BASES, second[two])

@@ -34,8 +34,8 @@ title: A small valid graph that every broken input meets in the store
 sources:
   - {key: src-base, title: A report, publisher: A publisher, date: 2017-11-15}
 nodes:
-  - {kind: Jurisdiction, key: BE, name: Belgium, level: state}
-  - {kind: Jurisdiction, key: LU, name: Luxembourg, level: state}
+  - {kind: Jurisdiction, key: BE, name: Belgium, jurisdiction_kind: state}
+  - {kind: Jurisdiction, key: LU, name: Luxembourg, jurisdiction_kind: state}
   - {kind: Company, key: acme, name: Acme S.A., sources: [src-base]}
   - {kind: Company, key: acme-parent, name: Acme Holdings Inc., sources: [src-base]}
   - {kind: Service, key: acme-chat, name: Acme Chat, sources: [src-base]}
@@ -79,6 +79,7 @@ def case(
 A = "a.yaml"
 B = "b.yaml"
 DECISION = "{kind: Decision, key: d1, name: D, date: 2017-11-15, outcome: upheld"
+LAW = "{kind: Law, key: l1, name: L, citation: C 1, law_kind: statute, sources: [src-base]}"
 UNKNOWN_KINDS = "expected one of ['Authority', 'Company'"
 
 CASES = [
@@ -118,13 +119,13 @@ CASES = [
     case("jurisdiction-unknown-code", "a jurisdiction code that ISO 3166 does not have",
          {A: """\
              nodes:
-               - {kind: Jurisdiction, key: XX, name: Nowhere, level: state}
+               - {kind: Jurisdiction, key: XX, name: Nowhere, jurisdiction_kind: state}
              """},
          (A, 2, "XX", "key", "'XX' is not a known code: ISO 3166-1 alpha-2"),
          cli=True, both=True),
     case("jurisdiction-lowercase-code", "a lowercase jurisdiction code in a CSV table",
          {"Jurisdiction.csv": """\
-             key,name,level
+             key,name,jurisdiction_kind
              be,Belgium,state
              """},
          ("Jurisdiction.csv", 2, "be", "key", "'be' is not a known code")),
@@ -279,17 +280,22 @@ CASES = [
     case("value-not-allowed", "a value outside the allowed values",
          {A: """\
              nodes:
-               - {kind: Jurisdiction, key: FR, name: France, level: country}
+               - {kind: Jurisdiction, key: FR, name: France, jurisdiction_kind: country}
              """},
-         (A, 2, "FR", "level", "'country' is not one of ['state', 'supranational', 'subnational']"),
+         (A, 2, "FR", "jurisdiction_kind",
+          "'country' is not one of ['state', 'supranational', 'subnational', 'territory']"),
          both=True),
     case("list-item-not-allowed", "a list with one item outside the allowed values",
          {A: """\
              nodes:
-               - {kind: ReachRule, key: r1, name: R, basis: control, effect: compels,
+               - {kind: ReachRule, key: r1, name: R, bases: [control], effect: compels,
                   categories: [content, secrets], sources: [src-base]}
+             relationships:
+               - {start: r1, type: ASSERTED_BY, end: r1, sources: [src-base]}
              """},
-         (A, 3, "r1", "categories", "['content', 'secrets'] is not one of ['content', 'traffic'")),
+         (A, 3, "r1", "categories",
+          "['content', 'secrets'] is not one of ['subscriber', 'traffic'"),
+         (A, 5, "r1", "end", "ASSERTED_BY cannot join these kinds")),
     case("pattern-mismatch", "an LEI that is not 20 characters",
          {A: """\
              nodes:
@@ -578,6 +584,95 @@ CASES = [
     case("document-not-a-mapping", "a file that is a list at the top",
          {A: "- a\n- b\n"},
          (A, 1, None, None, "expected a mapping with sources, nodes, relationships")),
+    # ------------------------------------------------------------------ format v1 and rules
+    case("format-v1-fields", "a file in the earlier format: level, category, basis, valid_from",
+         {A: f"""\
+             nodes:
+               - {{kind: Jurisdiction, key: FR, name: France, level: state}}
+               - {{kind: Data, key: chats, name: Chats, category: content, sources: [src-base]}}
+               - {LAW}
+               - {{kind: ReachRule, key: r1, name: R, basis: control, effect: compels,
+                  categories: [content], valid_from: 2012-01-01, sources: [src-base]}}
+             relationships:
+               - {{start: r1, type: UNDER, end: l1, sources: [src-base]}}
+               - {{start: r1, type: ESTABLISHED_BY, end: l1, sources: [src-base]}}
+             """},
+         (A, 2, "FR", "jurisdiction_kind", "is required"),
+         (A, 2, "FR", "level",
+          "Jurisdiction has no 'level' since format v2: renamed `jurisdiction_kind` (state, "
+          "supranational, subnational or territory)"),
+         (A, 3, "chats", "category",
+          "Data has no 'category' since format v2: replaced by `categories`, a list of "
+          "subscriber, traffic, location, content, business_records"),
+         (A, 5, "r1", "basis",
+          "ReachRule has no 'basis' since format v2: replaced by `bases`, a list of the bases "
+          "that must all hold (format v2): write `bases: [service_targeting]`"),
+         (A, 6, "r1", "valid_from",
+          "ReachRule has no 'valid_from' since format v2: a rule's standing is derived in "
+          "format v2: link it ESTABLISHED_BY the law that states it"),
+         cli=True, both=True),
+    case("format-v1-table", "a bulk table in the earlier format: a rule's basis and valid_until",
+         {"ReachRule.csv": """\
+             key,name,basis,effect,categories,valid_until,sources
+             r1,R,control,compels,content,2020-01-01,src-base
+             """},
+         ("ReachRule.csv", 2, "r1", "basis", "ReachRule has no 'basis' since format v2"),
+         ("ReachRule.csv", 2, "r1", "valid_until",
+          "ReachRule has no 'valid_until' since format v2: a rule's standing is derived in "
+          "format v2: link it REJECTED_BY the decision or law that ended it"),
+         ("ReachRule.csv", 2, "r1", "key", "the rule has no standing")),
+    case("blocking-rule-without-strength", "a blocking rule that does not say how strong it is",
+         {A: f"""\
+             nodes:
+               - {LAW}
+               - {{kind: ReachRule, key: r1, name: R, bases: [territoriality], effect: blocks,
+                  categories: [content], sources: [src-base]}}
+             relationships:
+               - {{start: r1, type: UNDER, end: l1, sources: [src-base]}}
+               - {{start: r1, type: ESTABLISHED_BY, end: l1, sources: [src-base]}}
+             """},
+         (A, 3, "r1", "strength",
+          "a blocking rule needs a strength: absolute, unless_channel or qualified"),
+         cli=True, both=True),
+    case("compelling-rule-with-strength", "a strength on a rule that compels",
+         {A: f"""\
+             nodes:
+               - {LAW}
+               - {{kind: ReachRule, key: r1, name: R, bases: [control], effect: compels,
+                  strength: absolute, categories: [content], sources: [src-base]}}
+             relationships:
+               - {{start: r1, type: UNDER, end: l1, sources: [src-base]}}
+               - {{start: r1, type: ESTABLISHED_BY, end: l1, sources: [src-base]}}
+             """},
+         (A, 4, "r1", "strength", "only a blocking rule has a strength")),
+    case("rule-without-standing", "a rule under its law, with no ESTABLISHED_BY, REJECTED_BY "
+         "or ASSERTED_BY",
+         {A: f"""\
+             nodes:
+               - {LAW}
+               - {{kind: ReachRule, key: r1, name: R, bases: [control], effect: compels,
+                  categories: [content], sources: [src-base]}}
+             relationships:
+               - {{start: r1, type: UNDER, end: l1, sources: [src-base]}}
+             """},
+         (A, 3, "r1", "key",
+          "the rule has no standing: link it ESTABLISHED_BY the law that states it or a "
+          "decision that held it, REJECTED_BY a decision, or ASSERTED_BY the request"),
+         cli=True, both=True),
+    case("curated-reaches", "a REACHES relationship written by hand",
+         {A: """\
+             nodes:
+               - {kind: Data, key: chats, name: Chats, categories: [content], sources: [src-base]}
+             relationships:
+               - {start: chats, type: HELD_BY, end: acme, sources: [src-base]}
+               - {start: BE, type: REACHES, end: chats, sources: [src-base]}
+             """},
+         (A, 5, "BE", "type",
+          "REACHES is derived at ingest from the curated graph, never written"),
+         cli=True, both=True),
+    case("bulk-reaches", "a bulk REACHES table",
+         {"REACHES.csv": "start,end,sources\nBE,acme,src-base\n"},
+         ("REACHES.csv", None, None, None, "'REACHES' is neither")),
     # ------------------------------------------------------------------ lines in tables
     case("csv-lines-after-blank-and-multiline", "CSV lines count blank lines and quoted newlines",
          {"Company.csv": (
@@ -733,7 +828,7 @@ def test_every_problem_of_every_file_is_reported_at_once(
               - {start: c2, type: INCORPORATED_IN, end: XX, sources: [src-base]}
             """,
         "b.yaml": "nodes:\n  - {kind: Company, key: c2, name: C twice, sources: [src-nope]}\n",
-        "Jurisdiction.csv": "key,name,level\nFR,France,state\nQQ,Nowhere,country\n",
+        "Jurisdiction.csv": "key,name,jurisdiction_kind\nFR,France,state\nQQ,Nowhere,country\n",
         "broken.yaml": "nodes: [\n",
     }
     wants: tuple[Want, ...] = (
@@ -742,7 +837,7 @@ def test_every_problem_of_every_file_is_reported_at_once(
         ("b.yaml", 2, "c2", "key", "duplicate key: already defined as a Company at"),
         ("b.yaml", 2, "c2", "sources", "no Source has the key(s) ['src-nope']"),
         ("Jurisdiction.csv", 3, "QQ", "key", "'QQ' is not a known code"),
-        ("Jurisdiction.csv", 3, "QQ", "level", "'country' is not one of"),
+        ("Jurisdiction.csv", 3, "QQ", "jurisdiction_kind", "'country' is not one of"),
         ("broken.yaml", 2, None, None, "malformed YAML"),
     )
     given = Case("several files", {n: textwrap.dedent(t) for n, t in files.items()}, wants)

@@ -116,7 +116,7 @@ GOOD = """\
       - {key: s1, title: T, publisher: P, date: 2017-11-15}
     nodes:
       - {kind: Company, key: c1, name: C, lei: 549300KJTIIGC8Y1XK20, sources: [s1]}
-      - {kind: Jurisdiction, key: US-CA, name: California, level: subnational}
+      - {kind: Jurisdiction, key: US-CA, name: California, jurisdiction_kind: subnational}
     relationships:
       - {start: c1, type: INCORPORATED_IN, end: US-CA, from: 2011-10-13, sources: [s1]}
       - {start: d2, type: APPEAL_OF, end: d1, effect: reverses, sources: [s1]}
@@ -135,8 +135,8 @@ def test_a_good_file_validates(validator: jsonschema.Draft202012Validator) -> No
         ("nodes: [{kind: Company, key: c, name: C}]", "'sources' is a required property"),
         ("nodes: [{kind: Company, key: c, name: C, sources: []}]", "should be non-empty"),
         ("nodes: [{kind: Company, key: c, name: C, colour: red, sources: [s]}]", "'colour'"),
-        ("nodes: [{kind: Jurisdiction, key: be, name: B, level: state}]", "does not match"),
-        ("nodes: [{kind: Jurisdiction, key: FR, name: F, level: country}]", "'country'"),
+        ("nodes: [{kind: Jurisdiction, key: be, name: B, jurisdiction_kind: state}]", "does not match"),
+        ("nodes: [{kind: Jurisdiction, key: FR, name: F, jurisdiction_kind: country}]", "'country'"),
         ("nodes: [{kind: Company, key: c, name: [a], sources: [s]}]", "is not of type 'string'"),
         ("sources: [{key: s, title: T, publisher: P, date: 15/11/2017}]", "does not match"),
         ("sources: [{key: s, title: T, publisher: P, date: 2017-13-45}]", "is not a 'date'"),
