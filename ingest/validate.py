@@ -223,7 +223,10 @@ def _check_properties(
         typed, bad = _coerce(values.astype(object), prop)
         check.flag(bad, prop_name, f"expected {_expected(prop.type)}, got {{value}}", values)
         if prop.required:
-            check.flag(typed.isna() & ~bad, prop_name, "is required")
+            missing = typed.isna()
+            if prop.type == "string_list":
+                missing |= _test(typed, lambda v: isinstance(v, list) and not v)
+            check.flag(missing & ~bad, prop_name, "is required")
         valid = typed.notna() & ~bad
         if prop.values:
             allowed = set(prop.values)

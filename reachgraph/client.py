@@ -315,8 +315,9 @@ class ReachGraph:
         """The relationships of the nodes of `kind` with these keys, each with the node at its
         other end, in (node, other node) order, and whether some had to be left out."""
         cap = 4 * limit
+        curated = "|".join(self.store.schema.curated_relationships)  # not the derived REACHES
         result = self._read(
-            f"UNWIND $keys AS k MATCH (a:{kind} {{key: k}})-[r]-(b) "
+            f"UNWIND $keys AS k MATCH (a:{kind} {{key: k}})-[r:{curated}]-(b) "
             "RETURN a, r, b ORDER BY a.key, b.key",
             {"keys": keys},
             row_cap=cap,

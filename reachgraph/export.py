@@ -96,10 +96,11 @@ def node_types(schema: Schema) -> dict[str, dict[str, str]]:
 
 
 def edge_types(schema: Schema) -> dict[str, dict[str, str]]:
-    """Per relationship type, each attribute of its edges and the attribute's schema type."""
+    """Per relationship type, each attribute of its edges and the attribute's schema type:
+    the curated types only (the derived REACHES are answers, not facts of the graph)."""
     dates: dict[str, str] = {n: p.type for n, p in schema.temporal_properties.items()}
     out = {}
-    for rel_type, spec in schema.relationships.items():
+    for rel_type, spec in schema.curated_relationships.items():
         types = {"type": "string", **dates, "sources": "string_list"}
         types.update({n: p.type for n, p in spec.properties.items()})
         out[rel_type] = types
