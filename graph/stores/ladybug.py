@@ -294,6 +294,11 @@ class LadybugStore(Store):
             self._execute(cypher, {"rows": frame})
             self._writes += 1
 
+    def delete_relationships(self, rel_type: str) -> None:
+        with self._lock:
+            self._execute(f"MATCH ()-[r:{rel_type}]->() DELETE r")
+            self._writes += 1
+
     def read(
         self,
         cypher: str,
