@@ -601,15 +601,17 @@ CASES = [
          (A, 2, "FR", "level",
           "Jurisdiction has no 'level' since format v2: renamed `jurisdiction_kind` (state, "
           "supranational, subnational or territory)"),
+         (A, 3, "chats", "categories", "is required"),
+         (A, 5, "r1", "bases", "is required"),
          (A, 3, "chats", "category",
           "Data has no 'category' since format v2: replaced by `categories`, a list of "
           "subscriber, traffic, location, content, business_records"),
          (A, 5, "r1", "basis",
           "ReachRule has no 'basis' since format v2: replaced by `bases`, a list of the bases "
-          "that must all hold (format v2): write `bases: [service_targeting]`"),
+          "that must all hold"),
          (A, 6, "r1", "valid_from",
-          "ReachRule has no 'valid_from' since format v2: a rule's standing is derived in "
-          "format v2: link it ESTABLISHED_BY the law that states it"),
+          "ReachRule has no 'valid_from' since format v2: a rule's standing is derived: "
+          "link it ESTABLISHED_BY the law that states it"),
          cli=True, both=True),
     case("format-v1-table", "a bulk table in the earlier format: a rule's basis and valid_until",
          {"ReachRule.csv": """\
@@ -617,9 +619,10 @@ CASES = [
              r1,R,control,compels,content,2020-01-01,src-base
              """},
          ("ReachRule.csv", 2, "r1", "basis", "ReachRule has no 'basis' since format v2"),
+         ("ReachRule.csv", 2, "r1", "bases", "is required"),
          ("ReachRule.csv", 2, "r1", "valid_until",
-          "ReachRule has no 'valid_until' since format v2: a rule's standing is derived in "
-          "format v2: link it REJECTED_BY the decision or law that ended it"),
+          "ReachRule has no 'valid_until' since format v2: a rule's standing is derived: "
+          "link it REJECTED_BY the decision or law that ended it"),
          ("ReachRule.csv", 2, "r1", "key", "the rule has no standing")),
     case("blocking-rule-without-strength", "a blocking rule that does not say how strong it is",
          {A: f"""\
