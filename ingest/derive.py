@@ -503,7 +503,7 @@ def derive(store: Store) -> pd.DataFrame:
     """The REACHES rows of the graph in the store (start, end and every property)."""
     rows = list(Deriver(Graph(store)).rows())
     columns = ["start", "end", *store.schema.relationships[DERIVED].properties]
-    return pd.DataFrame(rows, columns=columns)
+    return store.shaped(pd.DataFrame(rows, columns=columns), columns)
 
 
 def rederive(store: Store) -> tuple[int, bool]:
