@@ -75,12 +75,6 @@ def test_the_tables_validate_and_load_with_the_counts_written(
         )
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="ingest/derive.py derive() builds its frame with pandas' inferred str dtype, so a "
-    "missing strength or court is NaN there and None in the store: rederive rewrites every "
-    "REACHES row on an unchanged load (reported, derive.py is not this test's to fix)",
-)
 def test_loading_the_same_tables_again_leaves_reaches_unchanged(
     tables: tuple[Path, dict[str, int]], tmp_path: Path
 ) -> None:
