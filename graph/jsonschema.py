@@ -117,7 +117,7 @@ def _relationship_entry(rel: RelType, schema: Schema) -> dict[str, Any]:
     properties["sources"] = {**properties["sources"], "minItems": 1}
     required = ["start", "type", "end", "sources"]
     required += [name for name, prop in _writable(rel.own_properties).items() if prop.required]
-    sentence = rel.sentence.format(start="START", end="END", effect="(effect)")
+    sentence = rel.reads("START", "END")
     return {
         "type": "object",
         "title": rel.name,
@@ -151,7 +151,7 @@ def curated_format(schema: Schema | None = None) -> dict[str, Any]:
     defs: dict[str, Any] = {"source": _node_entry(schema.nodes["Source"], with_kind=False)}
     for kind in schema.nodes.values():
         defs[f"node.{kind.name}"] = _node_entry(kind, with_kind=True)
-    for rel in schema.relationships.values():
+    for rel in schema.curated_relationships.values():
         defs[f"relationship.{rel.name}"] = _relationship_entry(rel, schema)
     return {
         "$schema": DIALECT,

@@ -47,6 +47,13 @@ class NodeKind(BaseModel):
     retired: dict[str, str] = Field(default_factory=dict)
 
 
+class _Shown(dict[str, str]):
+    """Placeholders of a sentence that were not given read as `(name)`."""
+
+    def __missing__(self, key: str) -> str:
+        return f"({key})"
+
+
 class RelType(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -59,6 +66,10 @@ class RelType(BaseModel):
     derived: bool = False
     own_properties: dict[str, Property] = Field(default_factory=dict, alias="properties")
     properties: dict[str, Property] = Field(default_factory=dict, alias="all_properties")
+
+    def reads(self, start: str, end: str) -> str:
+        """The sentence with this start and end; its other placeholders as `(name)`."""
+        return self.sentence.format_map(_Shown(start=start, end=end))
 
 
 class ReachBasis(BaseModel):

@@ -54,7 +54,7 @@ def _table(
 
 
 def _sentence(rel: RelType) -> str:
-    return rel.sentence.format(start="*start*", end="*end*", effect="*(effect)*")
+    return rel.reads("*start*", "*end*")
 
 
 def schema_markdown(schema: Schema | None = None) -> str:

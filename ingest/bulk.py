@@ -37,16 +37,13 @@ def table_name(path: Path) -> str:
 def read_bulk(path: Path, name: str, schema: Schema, into: RawInput) -> None:
     table = table_name(path)
     if table not in schema.nodes and table not in schema.curated_relationships:
-        into.problems.append(
-            Problem(
-                name,
-                None,
-                None,
-                None,
-                f"a bulk file is named after a node kind or relationship type "
-                f"(Company.csv, SUBSIDIARY_OF.jsonl); {table!r} is neither",
-            )
+        message = (
+            f"{table} is derived at ingest from the curated graph, never written"
+            if table in schema.derived_relationships
+            else f"a bulk file is named after a node kind or relationship type "
+            f"(Company.csv, SUBSIDIARY_OF.jsonl); {table!r} is neither"
         )
+        into.problems.append(Problem(name, None, None, None, message))
         return
     text = decode(path, name, into)
     if text is None:

@@ -215,6 +215,12 @@ class Deriver:
     def __init__(self, graph: Graph) -> None:
         self.graph = graph
         self.schema = graph.schema
+        #: Whether any rule counts the holder's group (else no group path is walked).
+        self.grouped = any(
+            props.get("group_presence")
+            for key, props in graph.nodes.items()
+            if graph.kind[key] == "ReachRule"
+        )
 
     # -- paths ------------------------------------------------------------------------
 
@@ -224,6 +230,8 @@ class Deriver:
         the place itself, or an order it is part of. Of walks with the same span only the
         first by rank is kept."""
         spec = self.schema.reach_bases[basis]
+        if group and not spec.group_path:
+            return self.walks(data, basis, False)
         path = spec.group_path if group and spec.group_path else spec.path
         found: dict[str, dict[Span, Walk]] = defaultdict(dict)
         for walk in _steps(self.graph, path, data):
@@ -361,11 +369,11 @@ class Deriver:
 
     def _rows_for(self, data: str, data_props: dict[str, Any]) -> Iterator[dict[str, Any]]:
         held = list(data_props.get("categories") or [])
+        # A group path reaches every place its basis's own path does, and more.
         homes = {
             home
-            for basis in self.schema.reach_bases
-            for group in (False, True)
-            for home in self.walks(data, basis, group)
+            for basis, spec in self.schema.reach_bases.items()
+            for home in self.walks(data, basis, spec.group_path is not None and self.grouped)
         }
         for home in sorted(homes):
             for law, link in self.laws_of(home):

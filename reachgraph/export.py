@@ -228,13 +228,15 @@ def _between(graph: ReachGraph, nodes: Mapping[str, Mapping[str, Any]]) -> list[
     """Every relationship between these nodes (as `_by_kind` gives them): per kind, the
     relationships leaving its nodes whose end is one of them."""
     types = edge_types(graph.store.schema)
+    curated = "|".join(types)
     groups: dict[str, list[str]] = defaultdict(list)
     for key, value in nodes.items():
         groups[value["_kind"]].append(key)
     edges: list[Edge] = []
     for kind, keys in sorted(groups.items()):
         rows = graph.store.read(
-            f"UNWIND $keys AS k MATCH (a:{kind} {{key: k}})-[r]->(b) WHERE b.key IN $inside "
+            f"UNWIND $keys AS k MATCH (a:{kind} {{key: k}})-[r:{curated}]->(b) "
+            "WHERE b.key IN $inside "
             "RETURN a.key, r, b.key",
             {"keys": sorted(keys), "inside": sorted(nodes)},
         ).rows
@@ -252,12 +254,13 @@ def _around(graph: ReachGraph, key: str, depth: int) -> tuple[list[Node], list[E
     ).rows[0][0]
     found = {key: centre}
     frontier = {key: centre["_kind"]}
+    curated = "|".join(graph.store.schema.curated_relationships)
     for _ in range(depth):
         step: dict[str, dict[str, Any]] = {}
         for kind in sorted(set(frontier.values())):
             keys = sorted(k for k, k_kind in frontier.items() if k_kind == kind)
             rows = graph.store.read(
-                f"UNWIND $keys AS k MATCH (a:{kind} {{key: k}})--(b) RETURN DISTINCT b",
+                f"UNWIND $keys AS k MATCH (a:{kind} {{key: k}})-[:{curated}]-(b) RETURN DISTINCT b",
                 {"keys": keys},
             ).rows
             step.update((row[0]["key"], row[0]) for row in rows if row[0]["key"] not in found)

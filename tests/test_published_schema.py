@@ -90,7 +90,7 @@ def test_the_json_schema_is_derived_from_the_schema() -> None:
             if prop.required and not prop.derived and not (name == "name" and kind.name_from):
                 assert name in entry["required"], (kind.name, name)
         assert ("sources" in entry["required"]) == kind.sources_required
-    for rel in schema.relationships.values():
+    for rel in schema.curated_relationships.values():
         entry = defs[f"relationship.{rel.name}"]
         assert ({"from", "until"} <= set(entry["properties"])) == rel.temporal
         assert "valid_from" not in entry["properties"]
