@@ -16,9 +16,12 @@ from ...queries import NamedQuery, catalog
 from ...questions import Exposure, Hypothesis, row_model
 from ..caching import NOT_MODIFIED, etag
 from ..deps import Graph
-from ..problems import RESPONSES
+from ..problems import RESPONSES, responses
 
-router = APIRouter(tags=["questions"], responses={**RESPONSES, **NOT_MODIFIED})
+#: 404: a parameter names no entity of its kind; 408: a question past the time limit.
+router = APIRouter(
+    tags=["questions"], responses={**RESPONSES, **responses(404, 408), **NOT_MODIFIED}
+)
 
 _PARAM_TYPES: dict[str, Any] = {"string": str, "date": datetime.date, "integer": int}
 
