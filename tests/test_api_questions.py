@@ -160,3 +160,27 @@ def test_bad_what_if_requests_are_problems(
     client: TestClient, name: str, body: dict[str, Any], status: int
 ) -> None:
     is_problem(client.post(f"/questions/{name}/what-if", json=body), status)
+
+
+@pytest.mark.parametrize(
+    ("url", "status", "named"),
+    [
+        ("/reach/XX", 404, "'jurisdiction'"),
+        ("/exposure/nope", 404, "'data'"),
+        ("/questions/reach?jurisdiction=XX", 404, "'jurisdiction'"),
+        ("/questions/precedents?basis=foo", 422, "'basis'"),
+        ("/reach/BE?standing=sure", 422, "'standing'"),
+    ],
+)
+def test_unknown_input_is_a_problem_that_names_it(
+    client: TestClient, url: str, status: int, named: str
+) -> None:
+    assert named in is_problem(client.get(url), status)["detail"]
+
+
+def test_codes_are_case_insensitive_and_reach_has_its_own_route(client: TestClient) -> None:
+    lower = client.get("/reach/be", params={"as_of": DAY}).json()
+    assert (
+        lower == client.get("/questions/reach", params={"jurisdiction": "BE", "as_of": DAY}).json()
+    )
+    assert any(a["data"] == SKYPE_DATA and a["standing"] == "established" for a in lower)

@@ -64,3 +64,43 @@ def test_query_prints_json_and_refuses_writes(tmp_path: Path) -> None:
     assert refused.returncode == 1 and "not allowed" in refused.stderr
     stats = run("stats", "--store", store, "-f", "csv")
     assert "node,Company,0" in stats.stdout
+
+
+def test_unknown_input_to_a_question_exits_2_naming_the_parameter(tmp_path: Path) -> None:
+    store = str(tmp_path / "store")
+    scratch = Path(__file__).parent / "model" / "scratch-dispute.yaml"
+    assert run("ingest", scratch.as_posix(), "--store", store).returncode == 0
+    for args, named in (
+        (["reach", "-p", "jurisdiction=xx"], "'jurisdiction'"),
+        (["exposure", "-p", "data=nope"], "'data'"),
+        (["precedents", "-p", "basis=foo"], "'basis'"),
+        (["reach", "-p", "jurisdiction=BR", "-p", "as_of=2016-02-30"], "'as_of'"),
+    ):
+        done = run("query", *args, "--store", store)
+        assert done.returncode == 2, (args, done.stderr)
+        assert named in done.stderr and "Traceback" not in done.stderr
+    lower = run(
+        "query",
+        "reach",
+        "-p",
+        "jurisdiction=br",
+        "-p",
+        "as_of=2017-01-01",
+        "--store",
+        store,
+        "-f",
+        "json",
+    )
+    upper = run(
+        "query",
+        "reach",
+        "-p",
+        "jurisdiction=BR",
+        "-p",
+        "as_of=2017-01-01",
+        "--store",
+        store,
+        "-f",
+        "json",
+    )
+    assert lower.returncode == 0 and json.loads(lower.stdout) == json.loads(upper.stdout) != []
