@@ -56,7 +56,11 @@ def write_tables(folder: Path, scale: float = 1.0) -> int:
         }
     )
     tables["Jurisdiction"] = pd.DataFrame(
-        {"key": JURISDICTIONS, "name": [f"State {c}" for c in JURISDICTIONS], "jurisdiction_kind": "state"}
+        {
+            "key": JURISDICTIONS,
+            "name": [f"State {c}" for c in JURISDICTIONS],
+            "jurisdiction_kind": "state",
+        }
     )
 
     def cited(n: int) -> list[str]:

@@ -112,7 +112,8 @@ def test_dates_lists_and_unicode_round_trip(store: Store) -> None:
 def test_counts_and_clear(store: Store) -> None:
     store.merge_nodes("Company", companies(("a", "A"), ("b", "B")))
     store.merge_nodes(
-        "Jurisdiction", pd.DataFrame([{"key": "BE", "name": "Belgium", "jurisdiction_kind": "state"}])
+        "Jurisdiction",
+        pd.DataFrame([{"key": "BE", "name": "Belgium", "jurisdiction_kind": "state"}]),
     )
     store.merge_relationships(
         "INCORPORATED_IN",
