@@ -285,14 +285,14 @@ class Deriver:
         )
 
     def _undone(self, decision: str) -> tuple[tuple[int, int], ...]:
-        return tuple(
-            (
-                _day(self.graph.nodes[appeal.start].get("date"), OPEN_START),
-                max(appeal.known, _day(self.graph.nodes[appeal.start].get("known_from"), 0)),
-            )
-            for appeal in self.graph.into["APPEAL_OF"].get(decision, ())
-            if appeal.props.get("effect") in UNDOING
-        )
+        """(day, known-on day) of each later decision that reverses or vacates this one."""
+        out = []
+        for appeal in self.graph.into["APPEAL_OF"].get(decision, ()):
+            if appeal.props.get("effect") in UNDOING:
+                later = self.graph.nodes[appeal.start]
+                known = max(appeal.known, _day(later.get("known_from"), OPEN_START))
+                out.append((_day(later.get("date"), OPEN_START), known))
+        return tuple(out)
 
     def events(self, rule: str) -> list[_Event]:
         out: list[_Event] = []
