@@ -414,6 +414,50 @@ def generate(
     )
 
 
+@app.command("import-transparency")
+def import_transparency_command(
+    csv_file: Annotated[
+        Path | None,
+        typer.Argument(
+            metavar="[CSV]",
+            help="A transparency-report table with the compilation's columns (.csv or "
+            ".csv.gz) [default: data/bulk/transparency-reports-2009-2013.csv.gz]",
+            show_default=False,
+        ),
+    ] = None,
+    store: StoreOption = None,
+    dry_run: Annotated[
+        bool, typer.Option(help="Validate and report what would change; write nothing.")
+    ] = False,
+) -> None:
+    """Import government requests for user data from transparency reports (per provider,
+    country and half-year) as RequestVolume nodes; all or nothing, and idempotent."""
+    import time
+
+    from .ingest.transparency import DEFAULT_TABLE, import_transparency
+
+    with _open(store) as graph:
+        graph.apply_schema()
+        began = time.perf_counter()
+        done = import_transparency(csv_file or DEFAULT_TABLE, graph, dry_run=dry_run)
+        seconds = time.perf_counter() - began
+        verb = "would be" if dry_run else "were"
+        result = QueryResult(
+            ["group", "name", "created", "updated", "unchanged"], done.report.rows()
+        )
+        print_result(result, Format.table, title=f"transparency import into {graph.location}")
+        total = done.report.total()
+        err.print(
+            f"{done.rows} rows ({done.providers} providers, {done.jurisdictions} "
+            f"jurisdictions; {len(done.companies_created)} companies and "
+            f"{len(done.jurisdictions_created)} jurisdictions new to the store): "
+            f"{total.created} {verb} created, {total.updated} {verb} updated, "
+            f"{total.unchanged} unchanged, in {seconds:.1f} s",
+            markup=False,
+            highlight=False,
+        )
+
+
 def main() -> None:
     """Entry point: run the app, print reachgraph's own errors as one line and exit with the
     error's status (2 for input that names what is not there or cannot be, else 1)."""
