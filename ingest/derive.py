@@ -145,29 +145,52 @@ class _Event:
 
 
 class Graph:
-    """The curated graph read into memory: nodes by key, relationships by type both ways."""
+    """The curated graph in memory: nodes by key, relationships by type both ways."""
 
-    def __init__(self, store: Store) -> None:
-        self.schema: Schema = store.schema
+    def __init__(self, schema: Schema) -> None:
+        self.schema = schema
         self.nodes: dict[str, dict[str, Any]] = {}
         self.kind: dict[str, str] = {}
-        for kind in self.schema.nodes:
-            for (node,) in store.read(f"MATCH (n:{kind}) RETURN n").rows:
-                props = {k: v for k, v in node.items() if not k.startswith("_")}
-                self.nodes[props["key"]] = props
-                self.kind[props["key"]] = kind
         self.out: dict[str, dict[str, list[Edge]]] = defaultdict(lambda: defaultdict(list))
         self.into: dict[str, dict[str, list[Edge]]] = defaultdict(lambda: defaultdict(list))
-        for rel_type, rel in self.schema.curated_relationships.items():
+
+    @classmethod
+    def read(cls, store: Store) -> Graph:
+        """The store's curated graph (every node, every relationship but REACHES)."""
+        graph = cls(store.schema)
+        for kind in graph.schema.nodes:
+            for (node,) in store.read(f"MATCH (n:{kind}) RETURN n").rows:
+                props = {k: v for k, v in node.items() if not k.startswith("_")}
+                graph.nodes[props["key"]] = props
+                graph.kind[props["key"]] = kind
+        for rel_type, rel in graph.schema.curated_relationships.items():
             for start, end in rel.pairs:
                 rows = store.read(
                     f"MATCH (a:{start})-[r:{rel_type}]->(b:{end}) RETURN a.key, b.key, r"
                 ).rows
                 for a, b, r in rows:
                     props = {k: v for k, v in r.items() if not k.startswith("_")}
-                    edge = Edge(rel_type, a, b, props)
-                    self.out[rel_type][a].append(edge)
-                    self.into[rel_type][b].append(edge)
+                    graph.add(Edge(rel_type, a, b, props))
+        return graph
+
+    def add(self, edge: Edge) -> None:
+        self.out[edge.type][edge.start].append(edge)
+        self.into[edge.type][edge.end].append(edge)
+
+    def replaced(self, old: Edge | None, new: Edge) -> Graph:
+        """A copy with `old` (if any) replaced by `new`; only the lists they are in are
+        copied, the rest is shared with this graph."""
+        copy = Graph(self.schema)
+        copy.nodes, copy.kind = self.nodes, self.kind
+        copy.out.update(self.out)
+        copy.into.update(self.into)
+        for index, key in ((copy.out, new.start), (copy.into, new.end)):
+            index[new.type] = defaultdict(list, index[new.type])
+            index[new.type][key] = [e for e in index[new.type][key] if e is not old] + [new]
+        return copy
+
+    def edge(self, start: str, rel_type: str, end: str) -> Edge | None:
+        return next((e for e in self.out[rel_type].get(start, ()) if e.end == end), None)
 
     def node_value(self, key: str) -> dict[str, Any]:
         return {"_kind": self.kind[key], "_id": key, **self.nodes[key]}
@@ -362,10 +385,12 @@ class Deriver:
 
     # -- answers ----------------------------------------------------------------------
 
-    def rows(self) -> Iterator[dict[str, Any]]:
-        for data, props in self.graph.nodes.items():
-            if self.graph.kind[data] == "Data":
-                yield from self._rows_for(data, props)
+    def rows(self, only: Iterable[str] | None = None) -> Iterator[dict[str, Any]]:
+        """The REACHES rows of every body of data, or of those in `only`."""
+        keys = self.graph.nodes if only is None else only
+        for data in keys:
+            if self.graph.kind.get(data) == "Data":
+                yield from self._rows_for(data, self.graph.nodes[data])
 
     def _rows_for(self, data: str, data_props: dict[str, Any]) -> Iterator[dict[str, Any]]:
         held = list(data_props.get("categories") or [])
@@ -509,7 +534,7 @@ def _decide(events: list[_Event], day: int, known_on: int) -> Standing | None:
 
 def derive(store: Store) -> pd.DataFrame:
     """The REACHES rows of the graph in the store (start, end and every property)."""
-    rows = list(Deriver(Graph(store)).rows())
+    rows = list(Deriver(Graph.read(store)).rows())
     columns = ["start", "end", *store.schema.relationships[DERIVED].properties]
     return store.shaped(pd.DataFrame(rows, columns=columns), columns)
 

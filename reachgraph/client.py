@@ -21,6 +21,7 @@ from pydantic import BaseModel
 from .graph.errors import NotFound, QueryError
 from .graph.schema import NodeKind, Property, fold
 from .graph.stores import Counts, QueryResult, Store, open_store
+from .ingest.derive import Graph
 from .models import (
     Change,
     CypherAnswer,
@@ -35,9 +36,9 @@ from .models import (
     SearchResults,
     Source,
 )
-from .queries import named
-from .questions import Exposure, Hypothesis, ask, exposure, hypothetical
+from .questions import Exposure, Hypothesis, ask, exposure
 from .settings import Settings
+from .whatif import WhatIf, what_if
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -75,6 +76,9 @@ class ReachGraph:
         # key -> kind, most recently used last: see node().
         self._kinds: OrderedDict[str, str] = OrderedDict()
         self._kinds_lock = threading.Lock()
+        # (data version, curated graph) for what-ifs: see curated_graph().
+        self._graph: tuple[str, Graph] | None = None
+        self._graph_lock = threading.Lock()
 
     @classmethod
     def open(
@@ -362,11 +366,25 @@ class ReachGraph:
 
     def what_if(
         self, changes: list[Hypothesis], name: str, params: Mapping[str, Any] | None = None
-    ) -> list[BaseModel]:
-        """A named question asked of a scratch copy with the changes applied."""
-        named(name).bind(params or {})  # bad parameters fail before the copy is made
-        with hypothetical(self.store, changes) as scratch:
-            return ask(scratch, name, params, timeout=self.settings.query_timeout)
+    ) -> WhatIf:
+        """A named question under hypothetical changes, never written, beside the real
+        answers (reachgraph/whatif.py)."""
+        return what_if(
+            self.store,
+            self.curated_graph(),
+            changes,
+            name,
+            params,
+            timeout=self.settings.query_timeout,
+        )
+
+    def curated_graph(self) -> Graph:
+        """The curated graph in memory, read once per data version (for what-ifs)."""
+        version = self.data_version()
+        with self._graph_lock:
+            if self._graph is None or self._graph[0] != version:
+                self._graph = (version, Graph.read(self.store))
+            return self._graph[1]
 
     # -- exports (reachgraph/export.py) ---------------------------------------------------
 

@@ -6,26 +6,21 @@ or the JSON paths of a derived REACHES, become `Path`s (steps, sentences, source
 that differ only in their path (or in the span a derived answer holds over) are one answer,
 shown with its shortest path (ties go to the first by node keys, then by relationship
 types). The same query gives the same answers on both stores. `exposure` adds conflicts and
-their channels; `hypothetical` answers any question under changes that are never written
-to the graph.
+their channels; reachgraph/whatif.py answers any question under changes that are never
+written to the graph.
 """
 
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from collections.abc import Mapping
 from functools import cache
 from typing import Any, Literal
 
 import orjson
-import pandas as pd
 from pydantic import BaseModel, Field, computed_field, create_model
 
-from .graph.errors import QueryError
 from .graph.stores import Store
-from .graph.stores.ladybug import LadybugStore
-from .ingest.derive import rederive
 from .paths import Path, to_path
 from .queries import NamedQuery, named
 
@@ -237,66 +232,3 @@ class Hypothesis(BaseModel):
     end: str
     on: datetime.date
     properties: dict[str, Any] = {}
-
-
-def _copy(store: Store, scratch: Store) -> None:
-    schema = store.schema
-    for kind, spec in schema.nodes.items():
-        props = list(spec.properties)
-        result = store.read(f"MATCH (n:{kind}) RETURN " + ", ".join(f"n.{p}" for p in props))
-        scratch.merge_nodes(kind, pd.DataFrame(result.rows, columns=props), new=True)
-    for rel_type, rel in schema.curated_relationships.items():
-        props = list(rel.properties)
-        for start, end in rel.pairs:
-            result = store.read(
-                f"MATCH (a:{start})-[r:{rel_type}]->(b:{end}) RETURN a.key, b.key"
-                + "".join(f", r.{p}" for p in props)
-            )
-            frame = pd.DataFrame(result.rows, columns=["start", "end", *props])
-            scratch.merge_relationships(rel_type, start, end, frame)
-
-
-def _apply(scratch: Store, changes: Sequence[Hypothesis]) -> None:
-    kinds = scratch.kinds_of([c.start for c in changes] + [c.end for c in changes])
-    for change in changes:
-        rel = scratch.schema.curated_relationships.get(change.type)
-        if rel is None or not rel.temporal:
-            raise QueryError(
-                f"what-if changes take a relationship type with dates; {change.type!r} is not one"
-            )
-        missing = [k for k in (change.start, change.end) if k not in kinds]
-        if missing:
-            raise QueryError(f"what-if change names unknown key(s) {missing}")
-        pair = (kinds[change.start], kinds[change.end])
-        current = scratch.read(
-            f"MATCH (a:{pair[0]} {{key: $a}})-[r:{change.type}]->(b:{pair[1]} {{key: $b}}) "
-            "RETURN " + ", ".join(f"r.{p}" for p in rel.properties),
-            {"a": change.start, "b": change.end},
-        ).records()
-        if change.action == "end" and not current:
-            raise QueryError(
-                f"what-if: there is no {change.start} -{change.type}-> {change.end} to end"
-            )
-        row = {k.removeprefix("r."): v for k, v in current[0].items()} if current else {}
-        row.update(change.properties)
-        row.update({"start": change.start, "end": change.end})
-        row["valid_until" if change.action == "end" else "valid_from"] = change.on
-        if change.action == "add":
-            row.setdefault("sources", ["what-if"])
-            row["valid_until"] = None
-        scratch.merge_relationships(change.type, pair[0], pair[1], pd.DataFrame([row]))
-
-
-@contextmanager
-def hypothetical(store: Store, changes: Sequence[Hypothesis]) -> Iterator[Store]:
-    """A scratch in-memory copy of the curated graph with the changes applied and REACHES
-    derived anew: ask it any question. The store itself is only read."""
-    scratch = LadybugStore(None, schema=store.schema)
-    try:
-        scratch.apply_schema()
-        _copy(store, scratch)
-        _apply(scratch, changes)
-        rederive(scratch)
-        yield scratch
-    finally:
-        scratch.close()

@@ -85,10 +85,30 @@ def test_what_if_changes_the_answer_not_the_graph(client: TestClient) -> None:
         "/questions/control_chain/what-if", json={"params": params, "changes": [sold]}
     )
     assert response.status_code == 200
-    assert [a["company"] for a in response.json()] == [SKYPE]
+    body = response.json()
+    assert [a["company"] for a in body["answers"]] == [SKYPE]
     real = client.get("/questions/control_chain", params=params).json()
     assert [a["company"] for a in real] == [SKYPE, "microsoft-corporation"]
+    assert [a["company"] for a in body["lost"]] == [SKYPE, "microsoft-corporation"]
+    assert [a["company"] for a in body["gained"]] == [SKYPE]  # now the ultimate parent
+    assert body["overlay"] is False  # control_chain is not a lookup on derived answers
     assert client.get("/stats").json() == before
+
+
+def test_a_what_if_on_reach_is_an_overlay_with_its_difference(client: TestClient) -> None:
+    """Skype sold on 2017-01-01: on DAY the US no longer reaches the Skype data on control."""
+    params = {"jurisdiction": "US", "as_of": DAY}
+    sold = {**SKYPE_SOLD, "on": "2017-01-01"}
+    body = client.post("/questions/reach/what-if", json={"params": params, "changes": [sold]})
+    assert body.status_code == 200, body.text
+    answer = body.json()
+    real = client.get("/questions/reach", params=params).json()
+    assert answer["overlay"] is True
+    lost = {(a["data"], a["rule"]) for a in answer["lost"]}
+    assert lost and all(data == SKYPE_DATA for data, _ in lost)
+    assert {(a["data"], a["rule"]) for a in answer["answers"]} == {
+        (a["data"], a["rule"]) for a in real
+    } - lost
 
 
 @pytest.mark.parametrize(

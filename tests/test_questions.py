@@ -13,7 +13,8 @@ from pydantic import BaseModel
 
 from reachgraph.graph.errors import NotFound
 from reachgraph.graph.stores import Store
-from reachgraph.questions import Hypothesis, ask, exposure, hypothetical
+from reachgraph.questions import Hypothesis, ask, exposure
+from reachgraph.whatif import hypothetical
 
 SKYPE_DATA = "skype-user-data-be-2012"
 SKYPE = "skype-communications-sarl"

@@ -15,7 +15,8 @@ import pytest
 
 from reachgraph.graph.errors import InvalidParameter, NotFound
 from reachgraph.graph.stores import Store
-from reachgraph.questions import Hypothesis, ask, exposure, hypothetical
+from reachgraph.questions import Hypothesis, ask, exposure
+from reachgraph.whatif import hypothetical
 from tests.api_helpers import load_sample
 from tests.conftest import BACKENDS, _open
 

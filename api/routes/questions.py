@@ -126,7 +126,7 @@ QuestionName = StrEnum("QuestionName", [(name, name) for name in catalog()])  # 
 """The named questions, so an unknown name is a 422 the schema announces, not a 404."""
 
 
-class WhatIf(BaseModel):
+class WhatIfRequest(BaseModel):
     """A named question, asked under hypothetical changes that are never written."""
 
     params: dict[str, str] = Field(
@@ -138,13 +138,13 @@ class WhatIf(BaseModel):
 @router.post("/questions/{name}/what-if", operation_id="askWhatIf")
 def what_if(
     name: Annotated[QuestionName, Path(description="A named question (see GET /questions)")],
-    request: WhatIf,
+    request: WhatIfRequest,
     graph: Graph,
-) -> list[dict[str, Any]]:
-    """Ask a named question of a scratch copy of the graph with relationships ended or
-    added from a day on (data moved, a subsidiary sold, a service withdrawn)."""
-    answers = graph.what_if(request.changes, name.value, request.params)
-    return [a.model_dump(mode="json") for a in answers]
+) -> dict[str, Any]:
+    """Ask a named question under relationships ended or added from a day on (data moved,
+    a subsidiary sold, a service withdrawn, a branch closed), never written: the answers,
+    and those gained, lost and changed in standing against the real ones."""
+    return graph.what_if(request.changes, name.value, request.params).model_dump(mode="json")
 
 
 class QuestionInfo(BaseModel):
