@@ -299,6 +299,30 @@ class LadybugStore(Store):
             self._execute(f"MATCH ()-[r:{rel_type}]->() DELETE r")
             self._writes += 1
 
+    def replace_relationships(
+        self, rel_type: str, start_kind: str, end_kind: str, frame: pd.DataFrame
+    ) -> None:
+        """Every relationship of `rel_type` replaced by those of `frame`, in one transaction:
+        a process killed half-way leaves the old ones (LadybugDB replays only committed
+        transactions from its write-ahead log), never none or some."""
+        props = self.schema.relationships[rel_type].properties
+        frame = self.shaped(frame, ["start", "end", *props])
+        frame.columns = ["start_key", "end_key", *props]
+        with self._lock:
+            self._execute("BEGIN TRANSACTION")
+            try:
+                self._execute(f"MATCH ()-[r:{rel_type}]->() DELETE r")
+                if not frame.empty:
+                    self._execute(
+                        f"COPY {rel_type} FROM $rows (from='{start_kind}', to='{end_kind}')",
+                        {"rows": frame},
+                    )
+            except BaseException:
+                self._end_read_transaction()
+                raise
+            self._execute("COMMIT")
+            self._writes += 1
+
     def read(
         self,
         cypher: str,

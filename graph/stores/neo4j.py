@@ -234,6 +234,33 @@ class Neo4jStore(Store):
                 f"MATCH ()-[r:{rel_type}]->() CALL (r) {{ DELETE r }} IN TRANSACTIONS OF 10000 ROWS"
             ).consume()
 
+    def replace_relationships(
+        self, rel_type: str, start_kind: str, end_kind: str, frame: pd.DataFrame
+    ) -> None:
+        """Every relationship of `rel_type` replaced by those of `frame`, in one transaction:
+        readers see the old ones until it commits, and a process killed half-way leaves the
+        old ones (the server rolls back a transaction whose client is gone)."""
+        props = list(self.schema.relationships[rel_type].properties)
+        sets = ", ".join(f"r.{p} = row.{p}" for p in props)
+        create = (
+            f"UNWIND $rows AS row "
+            f"MATCH (a:{start_kind} {{key: row.start}}) MATCH (b:{end_kind} {{key: row.end}}) "
+            f"CREATE (a)-[r:{rel_type}]->(b) SET {sets}"
+        )
+        try:
+            with (
+                self._driver.session(database=self.database) as session,
+                session.begin_transaction() as tx,
+            ):
+                tx.run(f"MATCH ()-[r:{rel_type}]->() DELETE r").consume()
+                for rows in self._batches(frame, ["start", "end", *props]):
+                    tx.run(create, {"rows": rows}).consume()
+                tx.commit()
+        except ClientError as error:
+            raise _classify(error) from error
+        except ServiceUnavailable as error:
+            raise StoreUnavailable(f"lost Neo4j at {self.uri}: {error}") from error
+
     def read(
         self,
         cypher: str,
