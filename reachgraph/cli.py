@@ -203,6 +203,13 @@ def query(
         typer.Option(help="What-if: add a relationship, START,TYPE,END@YYYY-MM-DD."),
     ] = None,
     list_: Annotated[bool, typer.Option("--list", help="List the named queries.")] = False,
+    explain: Annotated[
+        bool,
+        typer.Option(
+            "--explain",
+            help="Under each answer of the table, the sentences of its paths (with sources).",
+        ),
+    ] = False,
     store: StoreOption = None,
     fmt: FormatOption = Format.table,
     timeout: Annotated[
@@ -223,6 +230,10 @@ def query(
 ) -> None:
     """Ask a named question (reach, exposure, conflicts, ...) or run read-only Cypher.
 
+    The table shows one line per answer with its short columns; --explain adds the sentences
+    of each answer's path, and --format json or csv gives every column. A table longer than
+    the terminal is paged (less -FRX unless PAGER or LESS say otherwise).
+
     Examples: reachgraph query reach -p jurisdiction=BE -p as_of=2017-11-15;
     reachgraph query control_chain -p company=skype-communications-sarl --end
     skype-communications-sarl,SUBSIDIARY_OF,microsoft-corporation@2017-01-01
@@ -234,6 +245,12 @@ def query(
         return
     if (name is None) == (cypher is None):
         raise typer.BadParameter("give a query NAME or --cypher, not both or neither")
+    if explain and (cypher is not None or fmt is not Format.table):
+        raise typer.BadParameter(
+            "explains the answers of a named question in a table (json and csv hold the "
+            "paths already)",
+            param_hint="--explain",
+        )
     with _open(store, read_only=True) as graph:
         if cypher is not None:
             # The door the API uses: the statement check, then a read-only read, within the
@@ -247,7 +264,7 @@ def query(
         changes = _changes(end, add)
         with hypothetical(graph, changes) if changes else nullcontext(graph) as asked:
             answers = ask(asked, name, _params(param), timeout=timeout or settings.query_timeout)
-    print_answers(answers, row_model(name), fmt)
+    print_answers(answers, row_model(name), fmt, name=name, explain=explain)
 
 
 @app.command()
