@@ -339,7 +339,7 @@ def read_transparency(path: Path, store: Store | None = None) -> tuple[RawInput,
                 "COUNTRY_EXCEPTIONS in ingest/transparency.py",
             )
         requests, estimated_requests = rows.count(line, row, "requests")
-        disclosed, _ = rows.count(line, row, "disclosed")
+        disclosed, estimated_disclosed = rows.count(line, row, "disclosed")
         rate, _ = rows.count(line, row, "rate")
         accounts, estimated_accounts = rows.count(line, row, "accounts")
         if rate is not None and rate > 100:
@@ -375,7 +375,7 @@ def read_transparency(path: Path, store: Store | None = None) -> tuple[RawInput,
                 "disclosed_requests": disclosed,
                 "disclosure_rate": None if rate is None else rate / 100,
                 "accounts": accounts,
-                "estimated": estimated_requests or estimated_accounts,
+                "estimated": estimated_requests or estimated_disclosed or estimated_accounts,
                 "halved_from_yearly": (who, year) in HALVED_FROM_YEARLY,
                 "sources": cited,
                 **at,
