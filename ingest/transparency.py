@@ -279,7 +279,7 @@ class _Rows:
         try:
             value = _number(raw)
         except ValueError:
-            self.problem(line, row.get(COLUMNS["id"]), role, f"{raw!r} is not a number")
+            self.problem(line, row.get(COLUMNS["id"]), role, f"{raw!r} is not a number (0 or more)")
             return None, False
         estimated = value == ESTIMATE and row.get(COLUMNS["provider"]) == ESTIMATING_PROVIDER
         return value, estimated
