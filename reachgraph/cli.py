@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 import json
 import sys
+import time
 from contextlib import nullcontext
 from enum import StrEnum
 from pathlib import Path
@@ -13,7 +14,14 @@ from typing import Annotated
 import typer
 from rich.console import Console
 from rich.markup import escape
-from rich.progress import BarColumn, Progress, TextColumn
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    SpinnerColumn,
+    TextColumn,
+    TimeElapsedColumn,
+)
 
 from .client import ReachGraph
 from .graph.errors import ReachgraphError
@@ -85,6 +93,10 @@ def ingest(
             show_default=False,
         ),
     ] = None,
+    verbose: Annotated[
+        bool,
+        typer.Option("--verbose", "-v", help="Also print a line per table as it is written."),
+    ] = False,
 ) -> None:
     """Validate input files and load them; all or nothing, and idempotent."""
     from .ingest import load, read_inputs, validate
@@ -94,38 +106,61 @@ def ingest(
             raise typer.BadParameter("a dry run writes nothing", param_hint="--neo4j-admin-import")
         _admin_import(paths or [BUNDLED], neo4j_admin_import)
         return
-    with _open(store) as graph:
+    began = time.perf_counter()
+    with _open(store) as graph, _ingest_bar() as bar:
         graph.apply_schema()
-        inputs = paths or [BUNDLED]
-        raw = read_inputs(inputs, graph.schema)
+        task = bar.add_task("reading and validating", total=None)
+        raw = read_inputs(paths or [BUNDLED], graph.schema)
         valid = validate(raw, graph.schema, graph)
-        with Progress(
-            TextColumn("{task.description}"),
-            BarColumn(),
-            TextColumn("{task.completed}/{task.total} tables"),
-            console=err,
-            transient=True,
-        ) as bar:
-            tables = len(valid.nodes) + sum(len(p) for p in valid.relationships.values())
-            task = bar.add_task("loading" if not dry_run else "comparing", total=tables)
-
-            done = "rows would be written" if dry_run else "rows written"
-
-            def advance(what: str, written: int) -> None:
-                bar.update(task, advance=1, description=f"{what}: {written} {done}")
-                if not err.is_terminal:
-                    err.print(f"{what}: {written} {done}")
-
-            report = load(valid, graph, dry_run=dry_run, progress=advance)
-        total = report.total()
-        verb = "would be" if dry_run else "were"
-        result = QueryResult(["group", "name", "created", "updated", "unchanged"], report.rows())
-        print_result(result, Format.table, title=f"ingest into {graph.location}")
-        err.print(
-            f"{valid.node_count()} nodes and {valid.relationship_count()} relationships valid; "
-            f"{total.created} {verb} created, {total.updated} {verb} updated, "
-            f"{total.unchanged} unchanged"
+        tables = len(valid.nodes) + sum(len(p) for p in valid.relationships.values())
+        bar.update(
+            task,
+            total=tables + (0 if dry_run else 1),  # and the derived REACHES
+            description="comparing" if dry_run else "loading",
         )
+        done = "rows would be written" if dry_run else "rows written"
+        seconds: dict[str, float] = {}
+        last = time.perf_counter()
+
+        def advance(what: str, written: int) -> None:
+            nonlocal last
+            now = time.perf_counter()
+            # "TYPE (Start -> End)" and "REACHES (derived)" add up under their type.
+            name = what.split(" ")[0]
+            seconds[name] = seconds.get(name, 0.0) + now - last
+            last = now
+            bar.update(task, advance=1, description=what)
+            if verbose:
+                bar.console.print(f"{what}: {written} {done}", markup=False, highlight=False)
+
+        report = load(valid, graph, dry_run=dry_run, progress=advance)
+    total = report.total()
+    verb = "would be" if dry_run else "were"
+    rows = [[*row, f"{seconds.get(row[1], 0.0):.2f}"] for row in report.rows()]
+    columns = ["group", "kind or type", "created", "updated", "unchanged", "seconds"]
+    print_result(QueryResult(columns, rows), Format.table, title=f"ingest into {graph.location}")
+    err.print(
+        f"{valid.node_count()} nodes and {valid.relationship_count()} relationships valid; "
+        f"{total.created} {verb} created, {total.updated} {verb} updated, "
+        f"{total.unchanged} unchanged; {time.perf_counter() - began:.1f} s",
+        markup=False,
+        highlight=False,
+    )
+
+
+def _ingest_bar() -> Progress:
+    """One bar for the whole ingest on stderr; drawn only in a terminal, gone when done."""
+    return Progress(
+        SpinnerColumn(),
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("tables"),
+        TimeElapsedColumn(),
+        console=err,
+        transient=True,
+        disable=not err.is_terminal,
+    )
 
 
 def _admin_import(inputs: list[Path], out: Path) -> None:

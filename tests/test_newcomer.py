@@ -138,3 +138,23 @@ def test_long_output_is_paged_in_a_terminal_only(monkeypatch: pytest.MonkeyPatch
     monkeypatch.setattr(written, "isatty", lambda: False)
     output.emit("line\n" * 30)
     assert len(paged) == 1 and written.getvalue().count("line") == 30
+
+
+def test_ingest_is_quiet_without_verbose_and_ends_with_one_summary_table(
+    ingested: tuple[str, Any],
+) -> None:
+    store, first = ingested
+    assert "rows written" not in first.stderr
+    assert first.stderr.strip().count("\n") == 0  # the one summary line
+    assert "relationships valid" in first.stderr and first.stderr.strip().endswith(" s")
+    heading = next(line for line in first.stdout.splitlines() if "kind or type" in line)
+    cells = [c.strip() for c in heading.strip("┃ ").split("┃")]
+    assert cells == ["group", "kind or type", "created", "updated", "unchanged", "seconds"]
+    rows = [line for line in first.stdout.splitlines() if line.startswith("│")]
+    assert any("│ Company " in row for row in rows) and any("│ REACHES " in row for row in rows)
+    for row in rows:
+        float(row.strip("│ ").split("│")[-1])  # every row has its seconds
+    again = run("ingest", "--store", store, "-v")
+    assert again.returncode == 0, again.stderr
+    written = [line for line in again.stderr.splitlines() if line.endswith("rows written")]
+    assert "Company: 0 rows written" in written and len(written) > 10
