@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 import json
+import os
 import sys
 import time
 from contextlib import nullcontext
@@ -317,6 +318,14 @@ def serve(
     store: StoreOption = None,
     host: Annotated[str | None, typer.Option(help="[default: REACHGRAPH_HOST]")] = None,
     port: Annotated[int | None, typer.Option(help="[default: REACHGRAPH_PORT]")] = None,
+    workers: Annotated[
+        int,
+        typer.Option(
+            min=1,
+            help="Worker processes (uvicorn --workers); each opens the store and keeps its "
+            "own response cache.",
+        ),
+    ] = 1,
 ) -> None:
     """Serve the HTTP API with uvicorn."""
     import uvicorn
@@ -326,12 +335,25 @@ def serve(
     settings = Settings()
     if store:
         settings = settings.model_copy(update={"store": store})
-    application = create_app(settings)
     host, port = host or settings.host, port or settings.port
     err.print(
         f"serving reachgraph on http://{host}:{port}: the explorer at /, the API docs at /docs"
     )
-    uvicorn.run(application, host=host, port=port, log_level="info")
+    if workers > 1:
+        # Worker processes import the app themselves: create_app() reads the settings from
+        # the environment they inherit, so --store goes there.
+        if store:
+            os.environ["REACHGRAPH_STORE"] = store
+        uvicorn.run(
+            "reachgraph.api.app:create_app",
+            factory=True,
+            workers=workers,
+            host=host,
+            port=port,
+            log_level="info",
+        )
+        return
+    uvicorn.run(create_app(settings), host=host, port=port, log_level="info")
 
 
 @app.command()
