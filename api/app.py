@@ -9,6 +9,7 @@ from fastapi import FastAPI
 from fastapi.exceptions import RequestValidationError
 from starlette.exceptions import HTTPException
 from starlette.middleware.cors import CORSMiddleware
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from ..graph.errors import ReachgraphError
 from ..settings import Settings
@@ -18,6 +19,29 @@ from .problems import on_http_error, on_reachgraph_error, on_unexpected_error, o
 from .requestid import HEADER, RequestId, configure_logging
 from .responsecache import ResponseCache
 from .routes import cypher, entities, explorer, export, health, ingest, questions, schema, search
+
+
+class HeadAsGet:
+    """HEAD answers as GET does, without the body (RFC 9110 9.3.2): FastAPI routes declared
+    with GET answer HEAD with 405 by themselves. Outermost, so the cache, ETag checks and
+    headers (Content-Length included) are the GET answer's."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["method"] != "HEAD":
+            await self.app(scope, receive, send)
+            return
+
+        async def headers_only(message: Message) -> None:
+            if message["type"] == "http.response.body":
+                if message.get("more_body", False):
+                    return
+                message = {"type": "http.response.body", "body": b"", "more_body": False}
+            await send(message)
+
+        await self.app({**scope, "method": "GET"}, receive, headers_only)
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -59,5 +83,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             expose_headers=["ETag", HEADER],
         )
     app.add_middleware(RequestId)
+    app.add_middleware(HeadAsGet)
     configure_logging()
     return app

@@ -44,7 +44,7 @@ StoreOption = Annotated[
     typer.Option(
         "--store",
         help="A neo4j://, neo4j+s:// or bolt:// URI, or a directory for the embedded store "
-        "[default: REACHGRAPH_STORE or the user data folder]",
+        "(default: REACHGRAPH_STORE, else a folder in the user data directory).",
         show_default=False,
     ),
 ]
@@ -77,7 +77,7 @@ def ingest(
         list[Path] | None,
         typer.Argument(
             help="Curated .yaml files, bulk .csv/.jsonl tables, or folders of them "
-            "[default: the bundled dataset]",
+            "(default: the bundled dataset).",
             show_default=False,
         ),
     ] = None,
@@ -253,14 +253,14 @@ def query(
         typer.Option(
             min=0,
             help="Time limit in seconds; with --cypher only lower than REACHGRAPH_QUERY_TIMEOUT "
-            "[default: REACHGRAPH_QUERY_TIMEOUT]",
+            "(default: REACHGRAPH_QUERY_TIMEOUT).",
         ),
     ] = None,
     limit: Annotated[
         int | None,
         typer.Option(
             min=1,
-            help="Row cap of --cypher, at most REACHGRAPH_ROW_CAP [default: REACHGRAPH_ROW_CAP]",
+            help="Row cap of --cypher, at most REACHGRAPH_ROW_CAP (default: REACHGRAPH_ROW_CAP).",
         ),
     ] = None,
 ) -> None:
@@ -316,8 +316,20 @@ def stats(store: StoreOption = None, fmt: FormatOption = Format.table) -> None:
 @app.command()
 def serve(
     store: StoreOption = None,
-    host: Annotated[str | None, typer.Option(help="[default: REACHGRAPH_HOST]")] = None,
-    port: Annotated[int | None, typer.Option(help="[default: REACHGRAPH_PORT]")] = None,
+    host: Annotated[
+        str | None,
+        typer.Option(
+            help="Address to listen on; 0.0.0.0 for every interface "
+            "(default: REACHGRAPH_HOST, else 127.0.0.1).",
+            show_default=False,
+        ),
+    ] = None,
+    port: Annotated[
+        int | None,
+        typer.Option(
+            help="Port to listen on (default: REACHGRAPH_PORT, else 8000).", show_default=False
+        ),
+    ] = None,
     workers: Annotated[
         int,
         typer.Option(
@@ -327,7 +339,10 @@ def serve(
         ),
     ] = 1,
 ) -> None:
-    """Serve the HTTP API with uvicorn."""
+    """Serve the HTTP API and the explorer with uvicorn.
+
+    The explorer is at /, the OpenAPI docs at /docs (see docs/api.md and docs/settings.md).
+    """
     import uvicorn
 
     from .api.app import create_app

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from fastapi.testclient import TestClient
 
 from reachgraph import output
 from reachgraph.questions import row_model
@@ -158,3 +159,36 @@ def test_ingest_is_quiet_without_verbose_and_ends_with_one_summary_table(
     assert again.returncode == 0, again.stderr
     written = [line for line in again.stderr.splitlines() if line.endswith("rows written")]
     assert "Company: 0 rows written" in written and len(written) > 10
+
+
+def test_serve_help_describes_every_option() -> None:
+    done = subprocess.run(
+        [CLI, "serve", "--help"],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "COLUMNS": "250"},
+    )
+    assert done.returncode == 0
+    text = " ".join(done.stdout.replace("│", " ").split())
+    for option, words in (
+        ("--store", "REACHGRAPH_STORE"),
+        ("--host", "REACHGRAPH_HOST, else 127.0.0.1"),
+        ("--port", "REACHGRAPH_PORT, else 8000"),
+    ):
+        assert option in text and words in text, option
+
+
+@pytest.mark.parametrize("route", ["/stats", "/healthz", "/readyz", "/schema"])
+def test_head_answers_as_get_without_a_body(client: TestClient, route: str) -> None:
+    got = client.get(route)
+    head = client.head(route)
+    assert got.status_code == head.status_code == 200
+    assert head.content == b"" and got.content
+    assert head.headers["content-type"] == got.headers["content-type"]
+    assert head.headers["content-length"] == str(len(got.content))
+    if "etag" in got.headers:
+        assert head.headers["etag"] == got.headers["etag"]
+
+
+def test_head_on_a_post_only_route_is_still_405(client: TestClient) -> None:
+    assert client.head("/cypher").status_code == 405
