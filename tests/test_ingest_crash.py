@@ -30,7 +30,7 @@ import pytest
 
 from reachgraph.graph.stores import open_store
 from tests.conftest import PASSWORD
-from tests.graph_dump import Dump, counts, differences, dump, report
+from tests.graph_dump import Dump, counts, differences, dump
 
 CLI = str(Path(sys.executable).parent / "reachgraph")
 COMPANIES = 25_000
@@ -128,6 +128,17 @@ def write_tables(folder: Path, scale: float = 1.0) -> int:
     return sum(len(frame) for frame in tables.values())
 
 
+def report(stdout: str) -> dict[str, tuple[int, int, int]]:
+    """The run's table of (created, updated, unchanged) per kind or type (its columns are
+    group, kind or type, created, updated, unchanged, seconds)."""
+    rows = {}
+    for line in stdout.splitlines():
+        cells = [c.strip() for c in line.strip("│ ").split("│")]
+        if len(cells) >= 5 and cells[0] in ("node", "relationship"):
+            rows[cells[1]] = (int(cells[2]), int(cells[3]), int(cells[4]))
+    return rows
+
+
 def ingest(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [CLI, "ingest", *args],
@@ -146,7 +157,7 @@ def stored(location: str, read_only: bool = True) -> Dump:
 def kill_after_first_table(folder: Path, location: str, env: dict[str, str]) -> str:
     """Start an ingest, SIGKILL it as soon as it says a table is written; that table."""
     process = subprocess.Popen(
-        [CLI, "ingest", str(folder), "--store", location],
+        [CLI, "ingest", str(folder), "--store", location, "--verbose"],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
         text=True,
