@@ -17,6 +17,9 @@ import pytest
 from fastapi.testclient import TestClient
 
 from reachgraph import output
+from reachgraph.client import ReachGraph
+from reachgraph.graph.stores import Store
+from reachgraph.ingest import load, read_inputs, validate
 from reachgraph.questions import row_model
 
 CLI = str(Path(sys.executable).parent / "reachgraph")
@@ -192,3 +195,21 @@ def test_head_answers_as_get_without_a_body(client: TestClient, route: str) -> N
 
 def test_head_on_a_post_only_route_is_still_405(client: TestClient) -> None:
     assert client.head("/cypher").status_code == 405
+
+
+@pytest.mark.parametrize("typed", ["liege", "LIEGE", "Liège", "cour d'appel de liege"])
+def test_search_ignores_accents_and_case(store: Store, tmp_path: Path, typed: str) -> None:
+    """The bundled data has no Liège: a scratch node stands in, loaded as ingest loads it
+    (which folds its search_text); its key does not say liege, so only the name can match."""
+    table = tmp_path / "Source.csv"
+    table.write_text(
+        "key,title,publisher,date\nsrc-scratch-court,Cour d'appel de Liège,Moniteur,2017-11-15\n",
+        encoding="utf-8",
+    )
+    store.apply_schema()
+    load(validate(read_inputs([table], store.schema), store.schema, store), store)
+    found = ReachGraph(store).search(typed)
+    assert [(hit.key, hit.name) for hit in found.items] == [
+        ("src-scratch-court", "Cour d'appel de Liège")
+    ]
+    assert ReachGraph(store).search("liegeois").items == []
