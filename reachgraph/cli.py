@@ -7,7 +7,6 @@ import json
 import os
 import sys
 import time
-from contextlib import nullcontext
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
@@ -29,7 +28,7 @@ from .graph.errors import ReachgraphError
 from .graph.stores import QueryResult, Store, open_store
 from .output import Format, print_answers, print_result
 from .queries import catalog
-from .questions import Hypothesis, ask, hypothetical, row_model
+from .questions import Hypothesis, ask, row_model
 from .settings import Settings
 
 app = typer.Typer(
@@ -298,8 +297,15 @@ def query(
             return
         assert name is not None
         changes = _changes(end, add)
-        with hypothetical(graph, changes) if changes else nullcontext(graph) as asked:
-            answers = ask(asked, name, _params(param), timeout=timeout or settings.query_timeout)
+        if changes:
+            compared = ReachGraph(graph, settings).what_if(changes, name, _params(param))
+            answers = compared.answers
+            err.print(
+                f"under the changes: {len(compared.gained)} answer(s) gained, "
+                f"{len(compared.lost)} lost, {len(compared.changed)} changed in standing"
+            )
+        else:
+            answers = ask(graph, name, _params(param), timeout=timeout or settings.query_timeout)
     print_answers(answers, row_model(name), fmt, name=name, explain=explain)
 
 

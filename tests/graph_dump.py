@@ -62,6 +62,6 @@ def report(stdout: str) -> dict[str, tuple[int, int, int]]:
     rows = {}
     for line in stdout.splitlines():
         cells = [c.strip() for c in line.strip("│ ").split("│")]
-        if len(cells) == 5 and cells[0] in ("node", "relationship"):
+        if len(cells) >= 5 and cells[0] in ("node", "relationship"):
             rows[cells[1]] = (int(cells[2]), int(cells[3]), int(cells[4]))
     return rows
