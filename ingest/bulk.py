@@ -19,7 +19,8 @@ import orjson
 import pandas as pd
 
 from ..graph.schema import Schema
-from .problems import Problem
+from .curated import YEAR_ZERO
+from .problems import ROWS_NAMED, Problem
 from .rows import RawInput, decode
 
 _CSV_LINE = re.compile(r"line (\d+)")
@@ -28,6 +29,12 @@ _CSV_ROW = re.compile(r"starting at row (\d+)")
 #: tried at every position and takes seconds on a large file).
 _BLANK_FIRST = re.compile(r"[ \t]*\r?\n")
 _BLANK_LINE = re.compile(r"\n[ \t]*\r?\n")
+#: The longest value a cell may hold (as in curated files).
+MAX_VALUE_CHARS = 100_000
+#: A cell a spreadsheet would run as a formula when the table, or an export of it, is opened:
+#: starting with `=`, `@`, a tab or a carriage return, or with `+` or `-` unless a number.
+_CELL_START = re.compile(r'(?m)(?:^|[,"])(?:[=@+\-\t\r]|\s*0000-)')
+_FORMULA = re.compile(r"^(?:[=@\t\r]|[+-](?![0-9.]*(?:[eE][+-]?[0-9]+)?$))")
 
 
 def table_name(path: Path) -> str:
@@ -48,8 +55,17 @@ def read_bulk(path: Path, name: str, schema: Schema, into: RawInput) -> None:
     text = decode(path, name, into)
     if text is None:
         return
+    text = text.removeprefix("\ufeff")  # a UTF-8 byte order mark, as spreadsheets write
+    if "\x00" in text:
+        line = text.count("\n", 0, text.index("\x00")) + 1
+        into.problems.append(Problem(name, line, None, None, "a NUL character (\\0) in the table"))
+        return
     frame = _csv(text, name, into) if path.suffix == ".csv" else _jsonl(text, name, into)
     if frame is None:
+        return
+    if _hostile_cells(
+        frame, name, into, _candidates(text, frame) if path.suffix == ".csv" else None
+    ):
         return
     frame["_file"] = name
     frame["_lines"] = None
@@ -59,17 +75,29 @@ def read_bulk(path: Path, name: str, schema: Schema, into: RawInput) -> None:
 
 def _csv(text: str, name: str, into: RawInput) -> pd.DataFrame | None:
     try:
-        frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
+        # The header is read as a row (header=None), so that a row with more cells than the
+        # header is an error: with a header, pandas takes an extra first column as the index
+        # when every row has one, or drops the extra cells with a warning (index_col=False).
+        frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, header=None)
     except (pd.errors.ParserError, pd.errors.EmptyDataError) as error:
         into.problems.append(_malformed(str(error), name))
         return None
+    frame.columns = pd.Index([str(c) for c in frame.iloc[0]])
+    frame = frame.iloc[1:].reset_index(drop=True)
     if frame.empty:
         into.problems.append(Problem(name, None, None, None, "the table has a header but no rows"))
         return None
-    lines = _record_lines(text)
-    header = lines.pop(0) if lines else 1
     # pandas renames a repeated column (name, name.1): say so rather than guess.
-    columns = next(csv.reader(io.StringIO(text.lstrip())))
+    columns = [str(c) for c in frame.columns]
+    try:
+        lines = _record_lines(text)
+        # pandas fills the cells a short row lacks with "" (keep_default_na=False), as if empty.
+        short = _short_records(text, len(columns))
+    except csv.Error as error:  # a cell past the csv module's limit, 131,072 characters
+        message = f"a value longer than {MAX_VALUE_CHARS:,} characters ({error})"
+        into.problems.append(Problem(name, None, None, None, message))
+        return None
+    header = lines.pop(0) if lines else 1
     repeated = sorted({c for c in columns if columns.count(c) > 1})
     for column in repeated:
         into.problems.append(
@@ -82,7 +110,103 @@ def _csv(text: str, name: str, into: RawInput) -> pd.DataFrame | None:
         frame["_line"] = lines
     else:
         frame["_line"] = np.arange(2, len(frame) + 2)
+    if short:
+        cells = len(columns)
+        for line, count in short[:ROWS_NAMED]:
+            into.problems.append(
+                Problem(name, line, None, None, f"{count} cell(s); the header has {cells}")
+            )
+        if len(short) > ROWS_NAMED:
+            message = f"{len(short) - ROWS_NAMED} more rows with fewer cells than the header"
+            into.problems.append(Problem(name, None, None, None, message))
+        return None
     return frame
+
+
+def _short_records(text: str, cells: int) -> list[tuple[int, int]]:
+    """The line and cell count of each record with fewer cells than the header (blank lines
+    are skipped, as pandas skips them)."""
+    short = []
+    reader = csv.reader(io.StringIO(text, newline=""))
+    end = 0
+    for record in reader:
+        start, end = end + 1, reader.line_num
+        if len(record) < cells and (len(record) > 1 or (record and record[0].strip())):
+            short.append((start, len(record)))
+    return short
+
+
+def _candidates(text: str, frame: pd.DataFrame) -> np.ndarray:
+    """The rows of a CSV table that may hold a formula or a year 0: those with a cell that
+    starts with one of their first characters (one scan of the text, not of every cell)."""
+    found: list[int] = []
+    line, at = 1, 0
+    for match in _CELL_START.finditer(text):
+        line += text.count("\n", at, match.start())
+        at = match.start()
+        found.append(line)
+    if not found:
+        return np.zeros(len(frame), dtype=bool)
+    lines = np.array(found, dtype=np.int64)
+    first = frame["_line"].to_numpy(dtype=np.int64)
+    rows = np.searchsorted(first, lines, side="right") - 1
+    mask = np.zeros(len(frame), dtype=bool)
+    mask[rows[rows >= 0]] = True
+    return mask
+
+
+def _hostile_cells(
+    frame: pd.DataFrame, name: str, into: RawInput, rows: np.ndarray | None = None
+) -> bool:
+    """Record cells longer than MAX_VALUE_CHARS, holding a NUL, a year 0 or looking like a
+    spreadsheet formula, at most ROWS_NAMED per column; whether there were any. `rows`: the
+    only rows that may hold a formula or a year 0, where known."""
+    found = False
+    for column in frame.columns:
+        if column in ("_file", "_line", "_lines"):
+            continue
+        values = frame[column]
+        long = values.str.len() > MAX_VALUE_CHARS
+        text = values[rows] if rows is not None else values
+        text = text.map(lambda v: v if isinstance(v, str) else None).dropna()
+        formula = text.str.match(_FORMULA).astype(bool)
+        nul = text.str.contains("\x00", regex=False).astype(bool)
+        year_zero = text.str.match(YEAR_ZERO).astype(bool)
+        for mask, message in (
+            (year_zero, "year 0 does not exist (the year before 1 is 1 BC); expected YYYY-MM-DD"),
+            (long, f"a value longer than {MAX_VALUE_CHARS:,} characters"),
+            (nul, "a value holds a NUL character (\\0)"),
+            (
+                formula,
+                "looks like a spreadsheet formula (starts with =, +, -, @, a tab or a carriage "
+                "return); a spreadsheet opening the table would run it",
+            ),
+        ):
+            flagged = mask[mask].index
+            for index in flagged[:ROWS_NAMED]:
+                row = frame.loc[index]
+                key = row.get("key") or row.get("start")
+                into.problems.append(
+                    Problem(
+                        name,
+                        int(row["_line"]),
+                        key if isinstance(key, str) and len(key) < 200 else None,
+                        str(column),
+                        message,
+                    )
+                )
+            if len(flagged) > ROWS_NAMED:
+                into.problems.append(
+                    Problem(
+                        name,
+                        None,
+                        None,
+                        str(column),
+                        f"{len(flagged) - ROWS_NAMED} more rows: {message}",
+                    )
+                )
+            found = found or len(flagged) > 0
+    return found
 
 
 def _malformed(error: str, name: str) -> Problem:

@@ -113,17 +113,18 @@ async def ingest(
     (file, line, field) and writes nothing. Loading is idempotent: the same file twice
     changes nothing the second time. Needs the X-API-Key header."""
     declared = request.headers.get("content-length", "0")
+    too_large = f"Upload too large: {name}: at most {MAX_UPLOAD // 2**20} MiB"
     if declared.isdigit() and int(declared) > MAX_UPLOAD:
-        raise HTTPException(413, f"Upload too large: at most {MAX_UPLOAD // 2**20} MiB")
+        raise HTTPException(413, too_large)
     # Read the body in chunks and stop at the cap: a chunked upload declares no length.
     chunks: list[bytes] = []
     size = 0
     async for chunk in request.stream():
         size += len(chunk)
         if size > MAX_UPLOAD:
-            raise HTTPException(413, f"Upload too large: at most {MAX_UPLOAD // 2**20} MiB")
+            raise HTTPException(413, too_large)
         chunks.append(chunk)
     body = b"".join(chunks)
     if not body.strip():
-        raise HTTPException(422, "Empty upload: send the YAML file as the request body")
+        raise HTTPException(422, f"Empty upload {name}: send the YAML file as the request body")
     return await run_in_threadpool(graph.ingest, {name: body})

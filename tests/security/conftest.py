@@ -17,6 +17,7 @@ import pytest
 from reachgraph.graph.stores import open_store
 from tests.conftest import BACKENDS, PASSWORD
 from tests.security.graphs import OUTCOMES, Target, fingerprint, load_tiny_graph
+from tests.security.hostile import FIGURES
 
 
 @pytest.fixture(scope="module", params=BACKENDS)
@@ -38,6 +39,7 @@ def target(
 
 
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    _hostile_figures(terminalreporter)
     if not OUTCOMES:
         return
     table: dict[tuple[str, str], Counter[str]] = {}
@@ -64,3 +66,26 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
     out = os.environ.get("REACHGRAPH_SECURITY_FIGURES")
     if out:
         Path(out).write_text(json.dumps(figures, indent=2) + "\n")
+
+
+def _hostile_figures(terminalreporter: pytest.TerminalReporter) -> None:
+    """Hostile files and bad HTTP input: cases, refused, 5xx, empty 200s, worst time and memory
+    per store and door (tests/security/hostile.py: FIGURES)."""
+    if not FIGURES:
+        return
+    table: dict[tuple[str, str], list[tuple[str, str, float, float]]] = {}
+    for store, door, case, outcome, seconds, peak in FIGURES:
+        table.setdefault((store, door), []).append((case, outcome, seconds, peak))
+    terminalreporter.write_line(
+        "hostile input: cases, refused, 5xx, empty 200, max seconds and MB per case"
+    )
+    for (store, door), rows in sorted(table.items()):
+        outcomes = Counter(outcome for _, outcome, _, _ in rows)
+        slowest = max(rows, key=lambda r: r[2])
+        largest = max(rows, key=lambda r: r[3])
+        terminalreporter.write_line(
+            f"  {store:8} {door:12} cases {len(rows):4}  refused {outcomes['refused']:4}  "
+            f"answered {outcomes['answered']:4}  5xx {outcomes['5xx']:2}  "
+            f"empty-200 {outcomes['empty-200']:2}  "
+            f"max {slowest[2]:5.2f} s ({slowest[0]})  {largest[3]:6.1f} MB ({largest[0]})"
+        )
