@@ -5,11 +5,12 @@ models made at run time, and FastAPI must see those classes, not their names.
 """
 
 import datetime
+import re
 from enum import StrEnum
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Path, Query
-from pydantic import BaseModel, Field, create_model
+from pydantic import BaseModel, BeforeValidator, Field, create_model
 from starlette.concurrency import run_in_threadpool
 
 from ...queries import NamedQuery, catalog
@@ -23,7 +24,19 @@ router = APIRouter(
     tags=["questions"], responses={**RESPONSES, **responses(404, 408), **NOT_MODIFIED}
 )
 
-_PARAM_TYPES: dict[str, Any] = {"string": str, "date": datetime.date, "integer": int}
+_ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def _iso_day(value: Any) -> Any:
+    """A day is written YYYY-MM-DD: pydantic alone would also take a datetime at midnight or
+    a number of seconds, and answer for a day the user did not write."""
+    if isinstance(value, str) and not _ISO_DAY.fullmatch(value):
+        raise ValueError("expected an ISO date, YYYY-MM-DD")
+    return value
+
+
+IsoDay = Annotated[datetime.date, BeforeValidator(_iso_day)]
+_PARAM_TYPES: dict[str, Any] = {"string": str, "date": IsoDay, "integer": int}
 
 
 def _params_model(query: NamedQuery) -> type[BaseModel]:
@@ -73,9 +86,9 @@ for _query in catalog().values():
     _route(_query)
 
 
-AsOf = Annotated[datetime.date | None, Query(description="The day (default: today)")]
+AsOf = Annotated[IsoDay | None, Query(description="The day (default: today)")]
 KnownOn = Annotated[
-    datetime.date | None,
+    IsoDay | None,
     Query(description="Count only facts published by this day (default: all)"),
 ]
 Standing = Annotated[
