@@ -23,8 +23,8 @@ from reachgraph.queries import catalog
 from tests.api_helpers import ROW_CAP, settings_for
 from tests.security.hostile import FIGURES
 
-#: A large parameter: the most a URL can carry through httpx (64 KiB; servers refuse far less,
-#: uvicorn a request head over 16 KiB), where bodies carry 1 MB.
+#: A large parameter: about the most a URL can carry through httpx (64 KiB; an HTTP server
+#: refuses a long request head itself), where bodies carry 1 MB.
 BIG = "x" * 60_000
 MB = "x" * 2**20
 INJECTIONS = {
