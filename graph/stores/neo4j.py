@@ -18,6 +18,7 @@ from neo4j.exceptions import (
     ClientError,
     ConfigurationError,
     ServiceUnavailable,
+    TransientError,
 )
 from neo4j.time import Date, DateTime
 
@@ -258,6 +259,13 @@ class Neo4jStore(Store):
                 tx.commit()
         except ClientError as error:
             raise _classify(error) from error
+        except TransientError as error:
+            # Typically the server's dbms.memory.transaction.total.max: all of them are
+            # written in one transaction, so that readers never see them half replaced.
+            raise StoreUnavailable(
+                f"Neo4j at {self.uri} could not replace every {rel_type} in one transaction "
+                f"({len(frame)} rows): {error.message}; raise dbms.memory.transaction.total.max"
+            ) from error
         except ServiceUnavailable as error:
             raise StoreUnavailable(f"lost Neo4j at {self.uri}: {error}") from error
 
