@@ -7,6 +7,7 @@ readers, and run in READ access mode, in which the server refuses writes.
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Iterator, Mapping
 from typing import Any
 
@@ -260,12 +261,19 @@ class Neo4jStore(Store):
         except ClientError as error:
             raise _classify(error) from error
         except TransientError as error:
-            # Typically the server's dbms.memory.transaction.total.max: all of them are
-            # written in one transaction, so that readers never see them half replaced.
-            raise StoreUnavailable(
+            if "MemoryPoolOutOfMemory" not in (error.code or ""):
+                raise StoreUnavailable(f"Neo4j at {self.uri}: {error.message}") from error
+            # Over the server's dbms.memory.transaction.total.max: replace them batch by
+            # batch instead. Readers may then see them half replaced for a moment, and a
+            # kill meanwhile leaves them so until the next run rewrites them.
+            warnings.warn(
                 f"Neo4j at {self.uri} could not replace every {rel_type} in one transaction "
-                f"({len(frame)} rows): {error.message}; raise dbms.memory.transaction.total.max"
-            ) from error
+                f"({len(frame)} rows: {error.message}); replacing them in batches. Raise "
+                "dbms.memory.transaction.total.max to keep the replacement atomic.",
+                stacklevel=2,
+            )
+            self.delete_relationships(rel_type)
+            self.merge_relationships(rel_type, start_kind, end_kind, frame, new=True)
         except ServiceUnavailable as error:
             raise StoreUnavailable(f"lost Neo4j at {self.uri}: {error}") from error
 
