@@ -172,11 +172,10 @@ ESTIMATING_PROVIDER = "Twitter"
 ESTIMATE = 5.5
 
 #: Country names pycountry does not look up -> ISO 3166 codes. Kosovo has no ISO 3166-1
-#: code and the validator knows no user-assigned one (XK), so it is keyed by the only code
-#: ISO 3166 gives the territory (RS-KM) until XK is accepted: see the report of issue 13.
+#: code: XK, the user-assigned code the EU and the IMF use, which the validator accepts.
 COUNTRY_EXCEPTIONS = {
     "Ivory Coast": "CI",
-    "Kosovo": "RS-KM",
+    "Kosovo": "XK",
     "Macau": "MO",
     "Macedonia": "MK",
     "Palestinian Authority": "PS",
@@ -186,7 +185,7 @@ COUNTRY_EXCEPTIONS = {
 }
 
 #: Codes created as `territory` rather than `state` when the store lacks them.
-TERRITORIES = {"HK", "MO", "GL", "PF", "TF", "VG", "RS-KM"}
+TERRITORIES = {"HK", "MO", "GL", "PF", "TF", "VG"}
 
 _PERIOD = re.compile(r"^(\d{4}) \((1st|2nd) half\)$")
 

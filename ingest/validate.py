@@ -73,7 +73,9 @@ def _codes(code_list: str) -> frozenset[str]:
         return frozenset(c.alpha_3 for c in pycountry.currencies)
     countries = {c.alpha_2 for c in pycountry.countries}
     subdivisions = {s.code for s in pycountry.subdivisions}
-    return frozenset(countries | subdivisions | {"EU"})
+    # EU, and XK: the user-assigned code the EU and the IMF use for Kosovo, which has no
+    # ISO 3166-1 code.
+    return frozenset(countries | subdivisions | {"EU", "XK"})
 
 
 def _each(values: pd.Series, func: Callable[[Any], Any]) -> pd.Series:

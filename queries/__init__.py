@@ -10,7 +10,8 @@ lists parameters and result columns:
     // @column NAME TYPE  description
 
 Parameter types: string, date, integer; a node kind (`Data`, `Jurisdiction`, or `Entity`
-for any kind), whose value must be the key of such a node (a jurisdiction code in any case);
+for any kind), whose value must be the key of such a node (a jurisdiction code in any case),
+unless it is the parameter's default `any` (`@param company Company = any`: every company);
 or `Kind.property` for one of the values graph/schema.yaml allows there, `Kind.property[]`
 for a comma-separated list of them (or `all`). Date defaults may be `today` or an ISO day.
 Column types: string, date, integer, float, boolean, string_list, string_set (a collected
@@ -41,6 +42,8 @@ from ..graph.schema import load_schema
 _PARAM = re.compile(
     r"^// @param (\w+) (string|date|integer|[A-Z]\w*(?:\.\w+(?:\[\])?)?)(?: = (\S+))?\s+(.*)$"
 )
+#: The default of a key parameter that stands for every node of its kind.
+ANY = "any"
 _KIND_SLOT = re.compile(r":\$(\w+)_kind\b")
 _COLUMN = re.compile(
     r"^// @column (\w+) "
@@ -97,6 +100,8 @@ class Param:
                 raise InvalidParameter(f"parameter {self.name!r} must be a whole number") from None
         if self.choices is not None:
             return self._chosen(raw)
+        if self.node_kind and str(raw).strip().lower() == ANY == self.default:
+            return ANY
         kind = load_schema().nodes.get(self.node_kind or "")
         if kind is not None and kind.key_codes:
             return str(raw).strip().upper()
@@ -156,7 +161,7 @@ class NamedQuery:
         kinds: dict[str, str] = {}
         for param in self.params:
             wanted = param.node_kind
-            if wanted is None:
+            if wanted is None or bound[param.name] == ANY == param.default:
                 continue
             key = str(bound[param.name])
             found = kind_of(key)

@@ -8,8 +8,8 @@
 // half-years; an empty figure was not published, which is not 0. US National Security
 // Letters and FISA orders are not included.
 //
-// @param jurisdiction string = any  Code of the requesting jurisdiction (any case), or any
-// @param company string = any  Key of the reporting Company (google-llc), or any
+// @param jurisdiction Jurisdiction = any  Code of the requesting jurisdiction (any case), or any
+// @param company Company = any  Key of the reporting Company (google-llc), or any
 // @param from date = 0001-01-01  Count periods that end after this day
 // @param until date = 9999-12-31  Count periods that start before this day (exclusive)
 // @param known_on date = 9999-12-31  Count only figures whose sources were published by this day
@@ -29,8 +29,8 @@
 // @column sources string_list  The provider's report, then the compilation it was read in
 MATCH (v:RequestVolume)-[:FROM_AUTHORITIES_OF]->(j:Jurisdiction),
       (v)-[:REPORTED_BY]->(c:Company)
-WHERE ($jurisdiction = 'any' OR j.key = upper($jurisdiction))
-  AND ($company = 'any' OR c.key = lower($company))
+WHERE ($jurisdiction = 'any' OR j.key = $jurisdiction)
+  AND ($company = 'any' OR c.key = $company)
   AND v.period_start < $until AND $from < v.period_end
   AND coalesce(v.known_from, date('0001-01-01')) <= $known_on
 RETURN j.key AS jurisdiction, j.name AS jurisdiction_name, c.key AS company,

@@ -204,3 +204,10 @@ def test_codes_are_case_insensitive_and_reach_has_its_own_route(client: TestClie
         lower == client.get("/questions/reach", params={"jurisdiction": "BE", "as_of": DAY}).json()
     )
     assert any(a["data"] == SKYPE_DATA and a["standing"] == "established" for a in lower)
+
+
+def test_an_unknown_parameter_is_a_problem_not_a_silent_default(client: TestClient) -> None:
+    body = is_problem(
+        client.get("/questions/reach", params={"jurisdiction": "BE", "as_ofx": DAY}), 422
+    )
+    assert "as_ofx" in body["detail"]

@@ -675,7 +675,8 @@ CASES = [
          cli=True, both=True),
     case("bulk-reaches", "a bulk REACHES table",
          {"REACHES.csv": "start,end,sources\nBE,acme,src-base\n"},
-         ("REACHES.csv", None, None, None, "'REACHES' is neither")),
+         ("REACHES.csv", None, None, None,
+          "REACHES is derived at ingest from the curated graph, never written")),
     # ------------------------------------------------------------------ lines in tables
     case("csv-lines-after-blank-and-multiline", "CSV lines count blank lines and quoted newlines",
          {"Company.csv": (

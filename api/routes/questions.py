@@ -10,7 +10,7 @@ from enum import StrEnum
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Path, Query
-from pydantic import BaseModel, BeforeValidator, Field, create_model
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, create_model
 from starlette.concurrency import run_in_threadpool
 
 from ...queries import NamedQuery, catalog
@@ -56,7 +56,12 @@ def _params_model(query: NamedQuery) -> type[BaseModel]:
                 kind | None,
                 Field(None, description=f"{param.description} (default: {param.default})"),
             )
-    model: type[BaseModel] = create_model(f"{query.name.title().replace('_', '')}Params", **fields)
+    # An unknown parameter (a typo such as as_ofx) is a 422, not a silent default.
+    model: type[BaseModel] = create_model(
+        f"{query.name.title().replace('_', '')}Params",
+        __config__=ConfigDict(extra="forbid"),
+        **fields,
+    )
     return model
 
 

@@ -60,15 +60,6 @@ VALID = {
     "basis": "territoriality",
 }
 HUGE = str(10**30)
-#: Questions with a known gap, not yet fixed where it belongs: an empty 200 for them is an
-#: expected failure, reported, not a pass.
-KNOWN_EMPTY_200 = {
-    "request_volumes": "request_volumes takes any text as a jurisdiction or company and "
-    "answers an unknown one 200 [] (its parameters are typed `string`, not Jurisdiction or "
-    "Company, so queries/__init__.py cannot check them)",
-}
-
-
 @dataclass
 class Request:
     id: str
@@ -386,9 +377,6 @@ def test_bad_input_is_a_4xx_never_a_5xx_or_an_empty_200(
     FIGURES.append((backend, "http-bad", case.id, outcome, seconds, 0.0))
     assert status < 500, f"{case.id}: {status} {response.text[:2000]}"
     assert seconds < 15, seconds
-    question = case.url.removeprefix("/questions/")
-    if outcome == "empty-200" and question in KNOWN_EMPTY_200:
-        pytest.xfail(KNOWN_EMPTY_200[question])
     if case.valid:
         # An odd but valid input: a 200 must not be the whole graph (an injection that worked).
         if status == 200 and isinstance(body, dict):
