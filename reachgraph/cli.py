@@ -385,21 +385,29 @@ def schema(
     docs: Annotated[
         bool, typer.Option("--docs", help="The Markdown reference of every kind and type.")
     ] = False,
+    openapi: Annotated[
+        bool, typer.Option("--openapi", help="The HTTP API's OpenAPI document.")
+    ] = False,
     output: Annotated[
         Path | None, typer.Option("--output", "-o", help="Write to this file, not stdout.")
     ] = None,
 ) -> None:
-    """Print the schema as published: docs/curated-format.schema.json or docs/schema.md."""
+    """Print the schema as published: docs/curated-format.schema.json, docs/schema.md or
+    docs/openapi.json."""
     from .graph.jsonschema import curated_format
     from .graph.schemadocs import schema_markdown
 
-    if json_schema == docs:
-        raise typer.BadParameter("choose one of --json-schema and --docs")
-    text = (
-        json.dumps(curated_format(), indent=2, ensure_ascii=False) + "\n"
-        if json_schema
-        else schema_markdown()
-    )
+    if json_schema + docs + openapi != 1:
+        raise typer.BadParameter("choose one of --json-schema, --docs and --openapi")
+    if openapi:
+        from .api.app import create_app
+
+        document = create_app(Settings()).openapi()
+        text = json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+    elif json_schema:
+        text = json.dumps(curated_format(), indent=2, ensure_ascii=False) + "\n"
+    else:
+        text = schema_markdown()
     if output is None:
         sys.stdout.write(text)
     else:

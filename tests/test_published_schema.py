@@ -59,9 +59,17 @@ def test_the_schema_docs_are_current() -> None:
 
 
 @pytest.mark.parametrize(
-    ("flag", "file"), [("--json-schema", "curated-format.schema.json"), ("--docs", "schema.md")]
+    ("flag", "file"),
+    [
+        ("--json-schema", "curated-format.schema.json"),
+        ("--docs", "schema.md"),
+        ("--openapi", "openapi.json"),
+    ],
 )
 def test_the_schema_command_prints_the_committed_files(flag: str, file: str) -> None:
+    """Each published file is what the command prints now: front-end developers read
+    docs/openapi.json, so a route or model change must regenerate it
+    (`reachgraph schema --openapi -o docs/openapi.json`)."""
     done = subprocess.run([CLI, "schema", flag], capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
     assert done.stdout == (DOCS / file).read_text(encoding="utf-8")
@@ -70,7 +78,7 @@ def test_the_schema_command_prints_the_committed_files(flag: str, file: str) -> 
 def test_the_schema_command_wants_one_format() -> None:
     done = subprocess.run([CLI, "schema"], capture_output=True, text=True, timeout=120)
     assert done.returncode == 2
-    assert "choose one of --json-schema and --docs" in done.stderr
+    assert "choose one of --json-schema, --docs and --openapi" in done.stderr
     assert "Traceback" not in done.stderr
 
 
