@@ -517,6 +517,32 @@ def generate(
     )
 
 
+@app.command("check-sources")
+def check_sources(store: StoreOption = None) -> None:
+    """Check the sources of the graph's facts: every source dated, and none older than the
+    decision or request it reports (see ingest/factcheck.py). Exits 1 if any is."""
+    from .ingest.factcheck import premature_sources, undated_sources
+
+    with _open(store, read_only=True) as graph:
+        undated, premature = undated_sources(graph), premature_sources(graph)
+    print_result(
+        QueryResult(
+            ["check", "findings"],
+            [
+                ["sources without a date", len(undated)],
+                ["sources older than their fact", len(premature)],
+            ],
+        ),
+        Format.table,
+    )
+    for key in undated:
+        err.print(f"{escape(key)}: a source without a date", highlight=False)
+    for finding in premature:
+        err.print(escape(str(finding)), highlight=False)
+    if undated or premature:
+        sys.exit(1)
+
+
 @app.command("import-transparency")
 def import_transparency_command(
     csv_file: Annotated[
