@@ -429,12 +429,15 @@ class Deriver:
                 span = span & walk.span
             if span.empty:
                 continue
+            row: dict[str, Any] | None = None  # the combination's part, made once
             for standing_span, known_until, standing in self.standings(under.start):
                 both = span & standing_span
                 if both.empty or both.known >= known_until:
                     continue
-                row = self._row(data, held, reached, rule, law, link, under, combo, standing)
-                yield from self._per_jurisdiction(home, both, known_until, row)
+                row = row or self._row(data, held, reached, rule, law, link, under, combo)
+                yield from self._per_jurisdiction(
+                    home, both, known_until, _with_standing(row, standing)
+                )
 
     def _per_jurisdiction(
         self, home: str, span: Span, known_until: int, row: dict[str, Any]
@@ -466,12 +469,9 @@ class Deriver:
         link: Edge,
         under: Edge,
         combo: tuple[Walk, ...],
-        standing: Standing,
     ) -> dict[str, Any]:
+        """An answer's properties but its standing (`_with_standing`)."""
         paths = [self._path(walk, link, under) for walk in combo]
-        sources = list(
-            dict.fromkeys([*(s for p in paths for s in p["sources"]), *standing.sources])
-        )
         return {
             "end": data,
             "law_of": link.end,
@@ -483,13 +483,8 @@ class Deriver:
             "bases": list(rule.get("bases") or ()),
             "categories": reached,
             "categories_not_reached": [c for c in held if c not in reached],
-            "standing": standing.standing,
-            "decided_by": standing.by,
-            "decided_on": _date(standing.on),
-            "decision_citation": standing.citation,
-            "court": standing.court,
             "paths": orjson.dumps(paths).decode(),
-            "sources": sources,
+            "sources": list(dict.fromkeys(s for p in paths for s in p["sources"])),
         }
 
     def _path(self, walk: Walk, link: Edge, under: Edge) -> dict[str, Any]:
@@ -519,6 +514,19 @@ class Deriver:
         cited += [step["sources"] for step in steps]
         sources = list(dict.fromkeys(source for group in cited for source in group))
         return {"nodes": nodes, "steps": steps, "sources": sources}
+
+
+def _with_standing(row: dict[str, Any], standing: Standing) -> dict[str, Any]:
+    """The row with its standing, whose sources follow the paths' sources."""
+    return {
+        **row,
+        "standing": standing.standing,
+        "decided_by": standing.by,
+        "decided_on": _date(standing.on),
+        "decision_citation": standing.citation,
+        "court": standing.court,
+        "sources": list(dict.fromkeys([*row["sources"], *standing.sources])),
+    }
 
 
 def _decide(events: list[_Event], day: int, known_on: int) -> Standing | None:
