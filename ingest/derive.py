@@ -549,7 +549,12 @@ def derive(store: Store) -> pd.DataFrame:
 
 def rederive(store: Store) -> tuple[int, bool]:
     """Replace the store's REACHES relationships by those derived from its curated graph,
-    unless they are the same already: (how many there are, whether they were written)."""
+    unless they are the same already: (how many there are, whether they were written).
+
+    Compared, so a run after a killed one rewrites them whenever they are stale or missing;
+    replaced in one transaction (Store.replace_relationships), so a kill between deleting
+    the old ones and writing the new ones cannot leave a store without them, which readers
+    would take for "reaches nothing"."""
     frame = derive(store)
     columns = list(frame.columns)
     stored = store.read(
@@ -560,8 +565,7 @@ def rederive(store: Store) -> tuple[int, bool]:
         map(_comparable, frame.itertuples(index=False))
     ):
         return len(frame), False
-    store.delete_relationships(DERIVED)
-    store.merge_relationships(DERIVED, "Jurisdiction", "Data", frame, new=True)
+    store.replace_relationships(DERIVED, "Jurisdiction", "Data", frame)
     return len(frame), True
 
 

@@ -10,17 +10,16 @@ they differ.
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Protocol, runtime_checkable
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from ..graph.schema import Property
 from ..graph.stores import Store
-from .derive import DERIVED, _comparable, derive, rederive
+from .derive import DERIVED, rederive
 from .validate import FrameReader, Valid
 
 #: Called after each table is written: (what, rows written).
@@ -133,44 +132,13 @@ def load(
             if progress:
                 progress(f"{rel_type} ({start_kind} -> {end_kind})", len(write))
     if not dry_run:
-        count, written = _rederive(store)
+        count, written = rederive(store)
         report.relationships[DERIVED] = (
             Change(created=count) if written else Change(unchanged=count)
         )
         if progress:
             progress(f"{DERIVED} (derived)", count if written else 0)
     return report
-
-
-@runtime_checkable
-class Replacer(Protocol):
-    """A store that replaces every relationship of a type in one transaction."""
-
-    def replace_relationships(
-        self, rel_type: str, start_kind: str, end_kind: str, frame: pd.DataFrame
-    ) -> None: ...
-
-
-def _rederive(store: Store) -> tuple[int, bool]:
-    """derive.rederive, crash-safe: the derived REACHES are compared with the stored ones
-    (so a run after a killed one rewrites them whenever they are stale or missing) and
-    replaced in one transaction, so a kill between deleting the old ones and writing the new
-    ones cannot leave a store without them, which readers would take for "reaches
-    nothing". (How many there are, whether they were written.)"""
-    if not isinstance(store, Replacer):
-        return rederive(store)
-    frame = derive(store)
-    columns = list(frame.columns)
-    stored = store.read(
-        f"MATCH (a:Jurisdiction)-[r:{DERIVED}]->(b:Data) RETURN a.key, b.key, "
-        + ", ".join(f"r.{name}" for name in columns[2:])
-    ).rows
-    if Counter(map(_comparable, stored)) == Counter(
-        map(_comparable, frame.itertuples(index=False))
-    ):
-        return len(frame), False
-    store.replace_relationships(DERIVED, "Jurisdiction", "Data", frame)
-    return len(frame), True
 
 
 def _existing(

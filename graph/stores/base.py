@@ -90,9 +90,12 @@ class Store(ABC):
         and the relationship's schema properties; `new` as for `merge_nodes`."""
 
     @abstractmethod
-    def delete_relationships(self, rel_type: str) -> None:
-        """Delete every relationship of one type (the derived REACHES, before writing it
-        anew)."""
+    def replace_relationships(
+        self, rel_type: str, start_kind: str, end_kind: str, frame: pd.DataFrame
+    ) -> None:
+        """Replace every relationship of one type (the derived REACHES) by those of `frame`
+        (`start`, `end` and the type's properties), in one transaction where the store can:
+        readers and a process killed half-way see the old ones or the new, never none."""
 
     @abstractmethod
     def read(

@@ -294,11 +294,6 @@ class LadybugStore(Store):
             self._execute(cypher, {"rows": frame})
             self._writes += 1
 
-    def delete_relationships(self, rel_type: str) -> None:
-        with self._lock:
-            self._execute(f"MATCH ()-[r:{rel_type}]->() DELETE r")
-            self._writes += 1
-
     def replace_relationships(
         self, rel_type: str, start_kind: str, end_kind: str, frame: pd.DataFrame
     ) -> None:

@@ -229,7 +229,7 @@ class Neo4jStore(Store):
         for rows in self._batches(frame, ["start", "end", *props]):
             self._write(cypher, {"rows": rows})
 
-    def delete_relationships(self, rel_type: str) -> None:
+    def _delete_relationships(self, rel_type: str) -> None:
         # CALL { } IN TRANSACTIONS needs an implicit transaction: a plain session.run.
         with self._driver.session(database=self.database) as session:
             session.run(
@@ -272,7 +272,7 @@ class Neo4jStore(Store):
                 "dbms.memory.transaction.total.max to keep the replacement atomic.",
                 stacklevel=2,
             )
-            self.delete_relationships(rel_type)
+            self._delete_relationships(rel_type)
             self.merge_relationships(rel_type, start_kind, end_kind, frame, new=True)
         except ServiceUnavailable as error:
             raise StoreUnavailable(f"lost Neo4j at {self.uri}: {error}") from error
