@@ -43,6 +43,7 @@ RATIOS: dict[str, float] = {
     "Proceeding": 0.05,
     "Law": 0.008,
     "treaty": 0.0008,
+    "RequestVolume": 0.02,
 }
 #: The number of companies that gives about 1M nodes and 3M relationships (about 4 nodes
 #: and 12 relationships per company; `reachgraph generate --help` says what drives them).
@@ -313,6 +314,7 @@ class _Generator:
         national = len(laws) - len(treaties)
         eu_laws = np.arange(national - national // jur.states, national)  # the last block
         self.rules(laws, begins, national, eu_laws, conventions, disputes)
+        self.volumes(jur, companies)
         self.source_nodes()
         return {name: _concat(parts) for name, parts in sorted(self.tables.items())}
 
@@ -889,6 +891,40 @@ class _Generator:
         anywhere = self.draw.ints(0, len(applied), len(laws))
         chosen: Ints = np.where(found > 0, order[np.minimum(pick, len(applied) - 1)], anywhere)
         return chosen
+
+    def volumes(self, jur: _Jurisdictions, companies: Strings) -> None:
+        """Transparency-report figures (as `reachgraph import-transparency` loads them): a
+        half-year's requests from one jurisdiction to one company, some with a disclosure
+        rate, a few estimated or halved from a yearly figure."""
+        draw, n = self.draw, self.scaled("RequestVolume")
+        keys = _keys("volume", n)
+        half = draw.ints(0, 10, n)  # 2009 H1 .. 2013 H2
+        year, second = 2009 + half // 2, half % 2 == 1
+        start = _strings(f"{y}-{'07' if s else '01'}-01" for y, s in zip(year, second, strict=True))
+        end = _strings(
+            f"{y + 1}-01-01" if s else f"{y}-07-01" for y, s in zip(year, second, strict=True)
+        )
+        requests = draw.ints(1, 5000, n)
+        disclosed = requests * draw.ints(0, 101, n) // 100
+        published = draw.share(0.8, n)
+        self.fact(
+            "RequestVolume",
+            {
+                "key": keys,
+                "name": _strings(f"Requests for user data, {k}" for k in keys),
+                "period_start": start,
+                "period_end": end,
+                "requests": _strings(map(str, requests)),
+                "disclosed_requests": _either(published, _strings(map(str, disclosed)), ""),
+                "disclosure_rate": _either(
+                    published, _strings(f"{r:.2f}" for r in disclosed / requests), ""
+                ),
+                "estimated": _either(draw.share(0.05, n), "true", "false"),
+                "halved_from_yearly": _either(draw.share(0.05, n), "true", "false"),
+            },
+        )
+        self.relate("FROM_AUTHORITIES_OF", keys, jur.codes[draw.weighted(jur.weights, n)])
+        self.relate("REPORTED_BY", keys, companies[draw.ints(0, len(companies), n)])
 
     def source_nodes(self) -> None:
         draw, count = self.draw, len(self.sources)

@@ -10,6 +10,7 @@ import pytest
 
 from reachgraph.graph.stores import Store, open_store
 from reachgraph.ingest import load, read_inputs, validate
+from reachgraph.ingest.transparency import DEFAULT_TABLE, import_transparency
 from reachgraph.queries import catalog
 from reachgraph.questions import ask
 from tests.conftest import DATA, PASSWORD
@@ -34,6 +35,8 @@ CASES: list[tuple[str, dict[str, Any]]] = [
     ("explain", {"a": "yahoo-inc", "b": "be-cass-2019-02-19-skype"}),
     ("precedents", {"basis": "service_targeting"}),
     ("precedents", {"basis": "control"}),
+    ("request_volumes", {"jurisdiction": "be", "from": "2012-01-01", "until": "2013-01-01"}),
+    ("request_volumes", {"company": "google-llc", "until": "2010-01-01"}),
 ]
 
 
@@ -47,6 +50,7 @@ def stores(tmp_path_factory: pytest.TempPathFactory, neo4j_uri: str) -> Iterator
         store.clear()
         store.apply_schema()
         load(validate(read_inputs([DATA], store.schema), store.schema, store), store)
+        import_transparency(DEFAULT_TABLE, store)
     yield opened
     for store in opened.values():
         store.close()
