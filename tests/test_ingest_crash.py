@@ -30,7 +30,7 @@ import pytest
 
 from reachgraph.graph.stores import open_store
 from tests.conftest import PASSWORD
-from tests.graph_dump import Dump, counts, differences, dump
+from tests.graph_dump import Dump, counts, differences, dump, report
 
 CLI = str(Path(sys.executable).parent / "reachgraph")
 COMPANIES = 25_000
@@ -126,17 +126,6 @@ def write_tables(folder: Path, scale: float = 1.0) -> int:
     for name, frame in tables.items():
         frame.to_csv(folder / f"{name}.csv", index=False)
     return sum(len(frame) for frame in tables.values())
-
-
-def report(stdout: str) -> dict[str, tuple[int, int, int]]:
-    """The run's table of (created, updated, unchanged) per kind or type (its columns are
-    group, kind or type, created, updated, unchanged, seconds)."""
-    rows = {}
-    for line in stdout.splitlines():
-        cells = [c.strip() for c in line.strip("│ ").split("│")]
-        if len(cells) >= 5 and cells[0] in ("node", "relationship"):
-            rows[cells[1]] = (int(cells[2]), int(cells[3]), int(cells[4]))
-    return rows
 
 
 def ingest(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:

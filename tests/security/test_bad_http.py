@@ -60,6 +60,8 @@ VALID = {
     "basis": "territoriality",
 }
 HUGE = str(10**30)
+
+
 @dataclass
 class Request:
     id: str

@@ -34,7 +34,7 @@ import pytest
 
 from reachgraph.graph.stores import open_store
 from tests.conftest import BACKENDS, DATA, PASSWORD
-from tests.security.test_crash import COMPANIES, end_some_spans
+from tests.security.test_crash import two_versions as generate_versions
 
 CLI = str(Path(sys.executable).parent / "reachgraph")
 HOST = "127.0.0.1"
@@ -108,17 +108,7 @@ def strip_paths(answers: list[dict[str, Any]]) -> list[str]:
 
 @pytest.fixture(scope="module")
 def two_versions(tmp_path_factory: pytest.TempPathFactory) -> list[Path]:
-    root = tmp_path_factory.mktemp("serving")
-    first = root / "v1"
-    done = subprocess.run(
-        [CLI, "generate", "--companies", str(COMPANIES), "--seed", "1", "--out", str(first)],
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    assert done.returncode == 0, done.stderr
-    end_some_spans(first, root / "v2")
-    return [first, root / "v2"]
+    return generate_versions(tmp_path_factory.mktemp("serving"))
 
 
 @pytest.mark.parametrize("backend", BACKENDS)

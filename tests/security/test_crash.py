@@ -87,10 +87,8 @@ def end_some_spans(source: Path, target: Path) -> None:
             writer.writerows(rows)
 
 
-@pytest.fixture(scope="module")
-def tables(tmp_path_factory: pytest.TempPathFactory) -> list[Path]:
-    """The generated tables, V1 and V2, written once for both stores."""
-    root = tmp_path_factory.mktemp("crash")
+def two_versions(root: Path) -> list[Path]:
+    """Generated tables V1 and V2 (some spans of V1 ended) in `root`."""
     first = root / "v1"
     done = subprocess.run(
         [CLI, "generate", "--companies", str(COMPANIES), "--seed", "1", "--out", str(first)],
@@ -101,6 +99,12 @@ def tables(tmp_path_factory: pytest.TempPathFactory) -> list[Path]:
     assert done.returncode == 0, done.stderr
     end_some_spans(first, root / "v2")
     return [first, root / "v2"]
+
+
+@pytest.fixture(scope="module")
+def tables(tmp_path_factory: pytest.TempPathFactory) -> list[Path]:
+    """The generated tables, V1 and V2, written once for both stores."""
+    return two_versions(tmp_path_factory.mktemp("crash"))
 
 
 def environment(backend: str) -> dict[str, str]:
