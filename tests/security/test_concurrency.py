@@ -32,6 +32,7 @@ from typing import Any
 import httpx
 import pytest
 
+from bench.load import hammer
 from reachgraph.graph.stores import open_store
 from tests.conftest import BACKENDS, DATA, PASSWORD
 from tests.security.test_crash import two_versions as generate_versions
@@ -208,33 +209,6 @@ def test_ingest_while_serving_gives_old_or_new_answers_or_503(
             server.stop()
 
 
-async def hammer(url: str, paths: list[str], clients: int, seconds: float) -> dict[str, Any]:
-    """`clients` concurrent loops of GETs for `seconds`: counts by status, errors, latencies."""
-    statuses: Counter[int] = Counter()
-    errors: Counter[str] = Counter()
-    latencies: list[float] = []
-    deadline = time.monotonic() + seconds
-    limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
-    async with httpx.AsyncClient(base_url=url, timeout=60, limits=limits) as client:
-
-        async def one(worker: int) -> None:
-            turn = worker
-            while time.monotonic() < deadline:
-                path = paths[turn % len(paths)]
-                turn += 1
-                began = time.perf_counter()
-                try:
-                    reply = await client.get(path)
-                except httpx.HTTPError as error:
-                    errors[type(error).__name__] += 1
-                    continue
-                latencies.append(time.perf_counter() - began)
-                statuses[reply.status_code] += 1
-
-        await asyncio.gather(*(one(n) for n in range(clients)))
-    return {"statuses": statuses, "errors": errors, "latencies": latencies}
-
-
 @pytest.fixture(scope="module")
 def bundled_store(tmp_path_factory: pytest.TempPathFactory) -> str:
     location = str(tmp_path_factory.mktemp("load") / "store")
@@ -255,7 +229,7 @@ def served(bundled_store: str) -> Iterator[str]:
     "path", ["/healthz", "/questions/reach?jurisdiction=BE"], ids=["cheap", "expensive"]
 )
 def test_fifty_clients_for_five_seconds_get_no_errors(served: str, path: str) -> None:
-    found = asyncio.run(hammer(served, [path], clients=50, seconds=5))
+    found = asyncio.run(hammer(served, path, clients=50, seconds=5))
     statuses, errors = found["statuses"], found["errors"]
     print(f"load smoke {path}: {dict(statuses)}, errors {dict(errors)}")
     assert not errors, errors
