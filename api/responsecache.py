@@ -62,7 +62,10 @@ class ResponseCache:
         if entry is not None and not _validating(scope):
             version = await _current_version(scope)
             if version == entry.version:
-                self.entries.move_to_end(key)
+                # While the version was asked, another request may have kept answers of a
+                # newer version and dropped this one: it is still right for `version`.
+                if self.entries.get(key) is entry:
+                    self.entries.move_to_end(key)
                 await send({"type": "http.response.start", "status": 200, "headers": entry.headers})
                 await send({"type": "http.response.body", "body": entry.body})
                 return

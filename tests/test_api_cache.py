@@ -4,6 +4,7 @@ once the data has changed, whoever changed it."""
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Iterator
 from typing import Any
 
@@ -12,8 +13,9 @@ import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
+from reachgraph.api import responsecache
 from reachgraph.api.app import create_app
-from reachgraph.api.responsecache import ResponseCache
+from reachgraph.api.responsecache import Entry, ResponseCache
 from reachgraph.graph.stores import Store
 from tests.api_helpers import settings_for
 from tests.test_api_ingest import KEY, location_of
@@ -175,3 +177,35 @@ def test_no_kept_answer_outlives_a_change_of_the_data(
         assert names() == ["New"]
         assert client.get("/entities/cache-co").content == third.content  # kept anew
         assert ("/entities/cache-co", b"") in cache.entries
+
+
+def test_a_hit_whose_entry_is_dropped_while_the_version_is_asked_is_still_served(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Asking Neo4j for the data version yields to the event loop, and another request may
+    meanwhile keep an answer of a newer version, which drops every older entry: the hit in
+    flight must still send its answer (right for the version it was told), not fail with a
+    500. The route is a bare ASGI app because the race is the cache's alone."""
+    key = ("/answer", b"")
+
+    async def route(scope: Any, receive: Any, send: Any) -> None:
+        raise AssertionError("a hit must not reach the route")
+
+    cache = ResponseCache(route, max_bytes=1_000_000)
+    cache._store(key, Entry("v1", [(b"content-type", b"text/plain")], b"old answer", 50))
+
+    async def version_while_another_request_keeps_v2(scope: Any) -> str:
+        cache._store(("/other", b""), Entry("v2", [], b"new answer", 50))
+        return "v1"
+
+    monkeypatch.setattr(responsecache, "_current_version", version_while_another_request_keeps_v2)
+    sent: list[dict[str, Any]] = []
+
+    async def send(message: Any) -> None:
+        sent.append(message)
+
+    scope = {"type": "http", "method": "GET", "path": "/answer", "query_string": b"", "headers": []}
+    asyncio.run(cache(scope, lambda: None, send))  # type: ignore[arg-type]
+    assert [m["type"] for m in sent] == ["http.response.start", "http.response.body"]
+    assert sent[0]["status"] == 200 and sent[1]["body"] == b"old answer"
+    assert list(cache.entries) == [("/other", b"")]

@@ -72,15 +72,27 @@ def ingest(folder: Path, location: str, backend: str) -> None:
 class Server:
     """`reachgraph serve` on 127.0.0.1 and a free port, stopped on exit."""
 
-    def __init__(self, location: str, backend: str, *args: str) -> None:
+    def __init__(self, location: str, backend: str, log: Path, *args: str) -> None:
         self.port = free_port()
         self.url = f"http://{HOST}:{self.port}"
-        self.process = subprocess.Popen(
-            [CLI, "serve", "--store", location, "--host", HOST, "--port", str(self.port), *args],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-            env=environment(backend),
-        )
+        self.log = log
+        with log.open("wb") as sink:
+            self.process = subprocess.Popen(
+                [
+                    CLI,
+                    "serve",
+                    "--store",
+                    location,
+                    "--host",
+                    HOST,
+                    "--port",
+                    str(self.port),
+                    *args,
+                ],
+                stdout=sink,
+                stderr=subprocess.STDOUT,
+                env=environment(backend),
+            )
         deadline = time.monotonic() + 60
         while True:
             assert self.process.poll() is None, "the server ended"
@@ -91,6 +103,11 @@ class Server:
                 pass
             assert time.monotonic() < deadline, "the server did not get ready in 60 s"
             time.sleep(0.2)
+
+    def errors(self) -> str:
+        """The server log's tracebacks and error lines, for a failure message."""
+        lines = self.log.read_text(errors="replace").splitlines()
+        return "\n".join(line for line in lines if "INFO" not in line)[-4000:]
 
     def stop(self) -> None:
         self.process.terminate()
@@ -132,7 +149,7 @@ def test_ingest_while_serving_gives_old_or_new_answers_or_503(
         for folder in two_versions:
             ingest(folder, location, backend)
             if server is None:
-                server = Server(location, backend)
+                server = Server(location, backend, tmp_path / "server.log")
                 with open_store(
                     location, read_only=backend == "ladybug", neo4j_password=PASSWORD
                 ) as store:
@@ -199,7 +216,7 @@ def test_ingest_while_serving_gives_old_or_new_answers_or_503(
             for reader in readers:
                 reader.join(timeout=120)
         print(f"ingest while serving, {backend}: {dict(outcomes)}, failures {len(failures)}")
-        assert not failures, failures[:10]
+        assert not failures, (failures[:10], server.errors())
         assert outcomes["v1"] > 0 and outcomes["v2"] > 0, outcomes
         # Settled: the server answers the final version.
         final = httpx.get(f"{server.url}/stats", timeout=60).json()
@@ -217,8 +234,8 @@ def bundled_store(tmp_path_factory: pytest.TempPathFactory) -> str:
 
 
 @pytest.fixture(scope="module")
-def served(bundled_store: str) -> Iterator[str]:
-    server = Server(bundled_store, "ladybug")
+def served(bundled_store: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    server = Server(bundled_store, "ladybug", tmp_path_factory.mktemp("served") / "server.log")
     try:
         yield server.url
     finally:
