@@ -492,6 +492,19 @@ CASES = [
         both=True,
     ),
     case(
+        "at-least-without-from",
+        "a fact said to hold at least since a `from` it does not give",
+        {
+            A: """\
+             relationships:
+               - {start: acme, type: HEADQUARTERED_IN, end: LU, from_at_least: true,
+                  sources: [src-base]}
+             """
+        },
+        (A, 2, "acme", "from_at_least", "says the fact held at least since `from`, which is empty"),
+        both=True,
+    ),
+    case(
         "from-equals-until",
         "an empty interval (until is exclusive), in a CSV table",
         {
