@@ -189,29 +189,26 @@ def test_the_us_reaches_the_dublin_mailbox_again_after_the_cloud_act(ran: Ran) -
     ]
 
 
-def test_the_skype_exposure_shows_the_unchannelled_belgian_luxembourg_conflict(ran: Ran) -> None:
+def test_the_skype_exposure_shows_the_belgian_luxembourg_conflict_channelled(ran: Ran) -> None:
     exposure = ran.flat("exposure")
     assert "BE compels [service_targeting, data_subject] [traffic, content]" in exposure
     assert "LU blocks [territoriality] [traffic, content]" in exposure
+    assert "US blocks" not in exposure  # § 2702 binds US providers, not Skype's LU company
     conflicts = ran.text("exposure-conflicts").splitlines()[1:]
-    unchannelled = [line.split()[1:] for line in conflicts if line.split()[1:3] == ["BE", "LU"]]
-    assert unchannelled == [
-        ["BE", "LU", "traffic,", "content", "unless_channel", "False", "none", "recorded"]
+    be_lu = [line.split()[1:] for line in conflicts if line.split()[1:3] == ["BE", "LU"]]
+    # Luxembourg is a Budapest party from 2015-05-01: the Convention channels the conflict.
+    assert be_lu == [
+        ["BE", "LU", "traffic,", "content", "unless_channel", "True", "coe-budapest-convention"]
     ]
-    # every other conflict has a channel, which lifts the bar
-    others = [line for line in conflicts if line.split()[1:3] != ["BE", "LU"]]
-    lifted = [" ".join(line.split()) for line in others]
-    assert lifted and all("unless_channel True " in line for line in lifted), lifted
+    lifted = [" ".join(line.split()) for line in conflicts]
+    assert all("unless_channel True " in line for line in lifted), lifted
     assert "stored in Skype servers in Luxembourg" in ran.text("explain-luxembourg")
 
 
 def test_what_ifs_change_the_answers(ran: Ran) -> None:
     sold = [line.split() for line in ran.text("whatif-sold").splitlines()[1:]]
-    # every US rule turns on Microsoft's control: all of them go, compelling and blocking
-    assert {(line[1], line[2]) for line in sold if line[-1] == "gone"} == {
-        ("US", "compels"),
-        ("US", "blocks"),
-    }
+    # every US rule turns on Microsoft's control: all of them go
+    assert {(line[1], line[2]) for line in sold if line[-1] == "gone"} == {("US", "compels")}
     assert all(line[-1] == "same" for line in sold if line[1] != "US")
     assert ["US", "compels", "control", "us-cloud-act-2713-control", "us-18-usc-2713", "gone"] in [
         line[1:] for line in sold
