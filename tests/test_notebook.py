@@ -239,3 +239,9 @@ def test_the_dispute_story_and_the_networkx_analyses(ran: Ran) -> None:
 def test_the_drawing_is_shown_inline(ran: Ran) -> None:
     images = [o for o in ran.cell("draw-exposure").outputs if "image/png" in o.get("data", {})]
     assert len(images) == 1
+
+
+def test_request_volumes_are_imported_and_plotted(ran: Ran) -> None:
+    assert ran.text("volumes").startswith("948 rows from 19 providers, 116 countries")
+    images = [o for o in ran.cell("volumes").outputs if "image/png" in o.get("data", {})]
+    assert len(images) == 1
