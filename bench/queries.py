@@ -82,16 +82,31 @@ def measure(store: Store, runs: int, names: set[str]) -> list[list[Any]]:
             times.append((time.perf_counter() - start) * 1000)
         times.sort()
         p99 = times[min(len(times) - 1, round(0.99 * (len(times) - 1)))]
-        out.append([name, count, f"{statistics.median(times):.2f}", f"{p99:.2f}",
-                    f"{warm_up:.0f}", answers])
+        out.append(
+            [
+                name,
+                count,
+                f"{statistics.median(times):.2f}",
+                f"{p99:.2f}",
+                f"{warm_up:.0f}",
+                answers,
+            ]
+        )
     return out
 
 
 def report(title: str, store: Store, runs: int, names: set[str]) -> None:
     counts = store.counts()
     nodes, rels = sum(counts.nodes.values()), sum(counts.relationships.values())
-    table = Table("query", "runs", "median ms", "p99 ms", "first run ms", "answers (first)",
-                  title=f"{title}: {nodes:,} nodes, {rels:,} relationships")
+    table = Table(
+        "query",
+        "runs",
+        "median ms",
+        "p99 ms",
+        "first run ms",
+        "answers (first)",
+        title=f"{title}: {nodes:,} nodes, {rels:,} relationships",
+    )
     for row in measure(store, runs, names):
         table.add_row(*(str(v) for v in row))
     Console().print(table)
@@ -102,18 +117,30 @@ def main() -> None:
     parser.add_argument("--companies", type=int, default=250_000)
     parser.add_argument("--runs", type=int, default=50)
     parser.add_argument("--store", type=Path, help="embedded store folder to build or reuse")
-    parser.add_argument("--small-companies", type=int, default=5_000,
-                        help="the graph for whole-graph questions, and for Neo4j")
+    parser.add_argument(
+        "--small-companies",
+        type=int,
+        default=5_000,
+        help="the graph for whole-graph questions, and for Neo4j",
+    )
     parser.add_argument("--neo4j-uri")
     args = parser.parse_args()
     every = set(catalog())
     whole_graph = set(WHOLE_GRAPH)
     with tempfile.TemporaryDirectory() as folder:
         runs = (
-            ("LadybugDB (embedded)", args.companies, args.store or Path(folder) / "big",
-             every - whole_graph),
-            ("LadybugDB (embedded), small", args.small_companies, Path(folder) / "small",
-             whole_graph),
+            (
+                "LadybugDB (embedded)",
+                args.companies,
+                args.store or Path(folder) / "big",
+                every - whole_graph,
+            ),
+            (
+                "LadybugDB (embedded), small",
+                args.small_companies,
+                Path(folder) / "small",
+                whole_graph,
+            ),
         )
         for title, companies, location, names in runs:
             embedded = open_store(str(location))

@@ -19,6 +19,9 @@ and of "known on" days, with one standing:
   request that asserted the rule makes it asserted; before any event the rule has none.
 - **Orders.** An answer for the EU's law is also an answer for each member on the days it
   is a member (a PART_OF into the law's jurisdiction).
+- **At least since.** A relationship whose `from` is only its first evidence
+  (`valid_from_at_least`) may hold before: an answer through it is `unconfirmed` on the days
+  before that evidence, and holds "at least since" it after.
 """
 
 from __future__ import annotations
@@ -79,17 +82,42 @@ class Edge:
     def known(self) -> int:
         return _day(self.props.get("known_from"), OPEN_START)
 
+    @property
+    def span(self) -> Span:
+        """Its days on a path. A fact that holds "at least since" its `from` (only the first
+        evidence of it) may hold on any day before: those days are open but unsure."""
+        if self.props.get("valid_from_at_least"):
+            return Span(OPEN_START, self.hi, self.known, sure=self.lo)
+        return Span(self.lo, self.hi, self.known)
+
 
 @dataclass(frozen=True)
 class Span:
-    """Days [lo, hi) and known-on days from `known`."""
+    """Days [lo, hi) and known-on days from `known`; the days before `sure` are unconfirmed
+    (a fact on the way is evidenced only from `sure`)."""
 
     lo: int = OPEN_START
     hi: int = OPEN_END
     known: int = OPEN_START
+    sure: int = OPEN_START
 
     def __and__(self, other: Span) -> Span:
-        return Span(max(self.lo, other.lo), min(self.hi, other.hi), max(self.known, other.known))
+        return Span(
+            max(self.lo, other.lo),
+            min(self.hi, other.hi),
+            max(self.known, other.known),
+            max(self.sure, other.sure),
+        )
+
+    def parts(self) -> Iterator[tuple[Span, bool, bool]]:
+        """The span cut at `sure`, as (days, unconfirmed, holds "at least since" its first
+        day): the unconfirmed days first, then those from the first evidence on."""
+        if self.sure <= self.lo:
+            yield self, False, False
+            return
+        yield Span(self.lo, min(self.sure, self.hi), self.known), True, False
+        if self.sure < self.hi:
+            yield Span(self.sure, self.hi, self.known, self.sure), False, True
 
     @property
     def empty(self) -> bool:
@@ -99,7 +127,7 @@ class Span:
 def _span(edges: Iterable[Edge]) -> Span:
     span = Span()
     for edge in edges:
-        span = span & Span(edge.lo, edge.hi, edge.known)
+        span = span & edge.span
     return span
 
 
@@ -445,19 +473,22 @@ class Deriver:
         """The answer for the law's own jurisdiction, and for each of its members on the
         days they are members."""
         for start, where in [(home, span)] + [
-            (member.start, span & Span(member.lo, member.hi, member.known))
+            (member.start, span & member.span)
             for member in self.graph.into["PART_OF"].get(home, ())
         ]:
             if where.empty or where.known >= known_until:
                 continue
-            yield {
-                **row,
-                "start": start,
-                "valid_from": _date(where.lo),
-                "valid_until": _date(where.hi),
-                "known_from": _date(where.known),
-                "known_until": _date(known_until),
-            }
+            for days, unconfirmed, at_least in where.parts():
+                yield {
+                    **row,
+                    "start": start,
+                    "valid_from": _date(days.lo),
+                    "valid_until": _date(days.hi),
+                    "valid_from_at_least": at_least,
+                    "unconfirmed": unconfirmed,
+                    "known_from": _date(days.known),
+                    "known_until": _date(known_until),
+                }
 
     def _row(
         self,
@@ -500,6 +531,7 @@ class Deriver:
                     "type": edge.type,
                     "end": edge.end,
                     "valid_from": edge.props.get("valid_from"),
+                    "valid_from_at_least": bool(edge.props.get("valid_from_at_least")),
                     "valid_until": edge.props.get("valid_until"),
                     "sources": list(edge.props.get("sources") or ()),
                     "sentence": sentence(

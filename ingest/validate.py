@@ -273,6 +273,13 @@ def _date_order(frame: pd.DataFrame, check: Checker, shown: dict[str, str]) -> l
                 >= frame[until].where(both, datetime.date.max)
             )
             check.flag(wrong, until, f"{{value}} must be after {shown.get(column, column)}")
+        if column.endswith("_at_least") and column.removesuffix("_at_least") in frame:
+            bound = column.removesuffix("_at_least")
+            check.flag(
+                (frame[column] == True) & frame[bound].isna(),  # noqa: E712 - a nullable column
+                column,
+                f"says the fact held at least since `{shown.get(bound, bound)}`, which is empty",
+            )
     return check.problems[before:]
 
 

@@ -21,6 +21,7 @@
 // @column blocking_rule string  Its ReachRule
 // @column blocked_categories string_list  The data's categories it blocks
 // @column strength string  How strongly it blocks: absolute, unless_channel or qualified
+// @column unconfirmed boolean  The day is before the first evidence of a fact on either side's paths (one that holds "at least since" a day)
 // @column channels string_set  Keys of the instruments that channel requests between the two sides
 WITH $as_of AS t, $known_on AS k
 MATCH (hc:Jurisdiction)-[c:REACHES]->(d:Data)<-[b:REACHES]-(hb:Jurisdiction)
@@ -38,8 +39,9 @@ WHERE c.effect = 'compels' AND b.effect = 'blocks'
   AND any(cat IN c.categories WHERE cat IN b.categories)
   AND NOT EXISTS { MATCH (hc)-[:PART_OF]->(hb) }
   AND NOT EXISTS { MATCH (hb)-[:PART_OF]->(hc) }
-WITH DISTINCT t, k, d, hc, c.rule AS compelling_rule, c.categories AS compelled, hb,
-     b.rule AS blocking_rule, b.categories AS blocked, b.strength AS strength
+WITH t, k, d, hc, c.rule AS compelling_rule, c.categories AS compelled, hb,
+     b.rule AS blocking_rule, b.categories AS blocked, b.strength AS strength,
+     min(CASE WHEN c.unconfirmed OR b.unconfirmed THEN 1 ELSE 0 END) = 1 AS unconfirmed
 OPTIONAL MATCH (hc)-[:PART_OF*0..1]-(a:Jurisdiction)<-[pa:PARTY]-(ch:Law)
                -[pz:PARTY]->(z:Jurisdiction)-[:PART_OF*0..1]-(hb)
 WHERE ch.channel = true AND a.key <> z.key
@@ -52,5 +54,5 @@ WHERE ch.channel = true AND a.key <> z.key
   AND coalesce(ch.known_from, date('0001-01-01')) <= k
 RETURN d.key AS data, hc.key AS compelling, compelling_rule, compelled AS compelled_categories,
        hb.key AS blocking, blocking_rule, blocked AS blocked_categories, strength,
-       collect(DISTINCT ch.key) AS channels
+       unconfirmed, collect(DISTINCT ch.key) AS channels
 ORDER BY data, compelling, compelling_rule, blocking, blocking_rule

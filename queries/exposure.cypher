@@ -26,6 +26,8 @@
 // @column court string  The court, for a decision
 // @column valid_from date  First day of the span this answer holds over (empty: open)
 // @column valid_until date  Day after its last (empty: open)
+// @column valid_from_at_least boolean  valid_from is only the first evidence of a fact on the paths: the answer holds at least since then
+// @column unconfirmed boolean  The day is before the first evidence of such a fact: the answer may hold, but no source shows it
 // @column paths paths  One path per basis, from the data to the rule
 WITH $as_of AS t, $known_on AS k
 MATCH (j:Jurisdiction)-[x:REACHES]->(d:Data {key: $data})
@@ -39,5 +41,6 @@ RETURN j.key AS jurisdiction, x.effect AS effect, x.strength AS strength, x.base
        x.rule AS rule, x.law AS law, x.citation AS citation, x.standing AS standing,
        x.decided_by AS decided_by, x.decided_on AS decided_on,
        x.decision_citation AS decision_citation, x.court AS court, x.valid_from AS valid_from,
-       x.valid_until AS valid_until, x.paths AS paths
+       x.valid_until AS valid_until, x.valid_from_at_least AS valid_from_at_least,
+       x.unconfirmed AS unconfirmed, x.paths AS paths
 ORDER BY jurisdiction, effect, rule, law

@@ -37,6 +37,8 @@
 // @column court string  The court, for a decision
 // @column valid_from date  First day of the span this answer holds over (empty: open)
 // @column valid_until date  Day after its last (empty: open)
+// @column valid_from_at_least boolean  valid_from is only the first evidence of a fact on the paths: the answer holds at least since then
+// @column unconfirmed boolean  The day is before the first evidence of such a fact: the answer may hold, but no source shows it
 // @column paths paths  One path per basis, from the data to the rule, with sentences and sources
 WITH $as_of AS t, $known_on AS k
 MATCH (j:Jurisdiction {key: $jurisdiction})-[x:REACHES]->(d:Data)
@@ -50,5 +52,6 @@ RETURN d.key AS data, d.name AS data_name, x.categories AS categories,
        x.law AS law, x.citation AS citation, x.law_of AS law_of, x.standing AS standing,
        x.decided_by AS decided_by, x.decided_on AS decided_on,
        x.decision_citation AS decision_citation, x.court AS court, x.valid_from AS valid_from,
-       x.valid_until AS valid_until, x.paths AS paths
+       x.valid_until AS valid_until, x.valid_from_at_least AS valid_from_at_least,
+       x.unconfirmed AS unconfirmed, x.paths AS paths
 ORDER BY data, rule, law, law_of

@@ -24,6 +24,7 @@ from rich.progress import (
 )
 
 from .client import ReachGraph
+from .coverage import coverage
 from .graph.errors import ReachgraphError
 from .graph.stores import QueryResult, Store, open_store
 from .output import Format, print_answers, print_result
@@ -311,11 +312,21 @@ def query(
 
 @app.command()
 def stats(store: StoreOption = None, fmt: FormatOption = Format.table) -> None:
-    """Node counts per kind and relationship counts per type."""
+    """Node counts per kind and relationship counts per type, then what the graph covers:
+    disputes that reached a decision, the jurisdictions issuing requests or decisions, and
+    the facts that need a source but have none."""
     with _open(store, read_only=True) as graph:
         counts = graph.counts()
+        covered = coverage(graph)
     rows = [["node", k, n] for k, n in counts.nodes.items()]
     rows += [["relationship", t, n] for t, n in counts.relationships.items()]
+    rows += [
+        ["coverage", "disputes with a decision", covered.disputes],
+        ["coverage", "decisions in them", covered.decisions],
+        ["coverage", "jurisdictions issuing requests or decisions", covered.issuing_jurisdictions],
+        ["coverage", "unsourced nodes (of kinds that need sources)", covered.unsourced_nodes],
+        ["coverage", "unsourced relationships", covered.unsourced_relationships],
+    ]
     print_result(QueryResult(["group", "name", "count"], rows), fmt)
 
 

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel
 
+from .coverage import Coverage, coverage
 from .graph.errors import NotFound, QueryError
 from .graph.schema import NodeKind, Property, fold
 from .graph.stores import Counts, QueryResult, Store, open_store
@@ -130,6 +131,9 @@ class ReachGraph:
 
     def counts(self) -> Counts:
         return self.store.counts()
+
+    def coverage(self) -> Coverage:
+        return coverage(self.store)
 
     # -- entities -------------------------------------------------------------------------
 

@@ -149,6 +149,10 @@ def _short_cell(answer: BaseModel, column: str) -> str:
         return paths[0].nodes[-1]
     if column.startswith("n_"):
         return str(len(getattr(answer, column[2:], None) or []))
+    if column == "valid_from" and _unconfirmed(answer):
+        return "?"
+    if column == "valid_from" and getattr(answer, "valid_from_at_least", False):
+        return f"≥ {_text(getattr(answer, column))}"  # at least since
     if column == "steps":
         return str(sum(len(path.steps) for path in paths))
     value = getattr(answer, column, None)
@@ -163,6 +167,17 @@ def _short_columns(name: str, model: type[BaseModel]) -> list[tuple[str, str]]:
 
 def _fit(cell: str, width: int) -> str:
     return cell if len(cell) <= width else cell[: max(width - 1, 0)] + "…"
+
+
+#: The heading of the answers that may hold on the day but that no source shows then.
+UNCONFIRMED = (
+    "Unconfirmed on this day: each may hold, but a fact on its paths is evidenced only "
+    "from a later day (--explain shows which):"
+)
+
+
+def _unconfirmed(answer: BaseModel) -> bool:
+    return bool(getattr(answer, "unconfirmed", False))
 
 
 def answers_table(
@@ -194,7 +209,11 @@ def answers_table(
         )
 
     lines = [line(headings), line(["─" * w for w in widths])]
-    for answer, row in zip(answers, rows, strict=True):
+    # Answers on a day before the first evidence of a fact on their paths come last, apart.
+    ordered = sorted(zip(answers, rows, strict=True), key=lambda pair: _unconfirmed(pair[0]))
+    for number, (answer, row) in enumerate(ordered):
+        if _unconfirmed(answer) and (number == 0 or not _unconfirmed(ordered[number - 1][0])):
+            lines += ["", UNCONFIRMED]
         lines.append(line(row))
         if explain:
             for sentence in (s for path in _paths(answer) for s in path.sentences):

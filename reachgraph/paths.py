@@ -24,6 +24,8 @@ class Step(BaseModel):
     type: str
     end: str
     valid_from: datetime.date | None = None
+    #: `valid_from` is only the first evidence: the fact held at least since then.
+    valid_from_at_least: bool = False
     valid_until: datetime.date | None = None
     sources: list[str] = []
     sentence: str
@@ -47,10 +49,11 @@ def _name(node: dict[str, Any]) -> str:
 
 def _when(rel: dict[str, Any]) -> str:
     start, end = rel.get("valid_from"), rel.get("valid_until")
+    at_least = "at least " if rel.get("valid_from_at_least") else ""
     if start and end:
-        return f" from {start} until {end}"
+        return f" from {at_least}{start} until {end}"
     if start:
-        return f" since {start}"
+        return f" {at_least}since {start}"
     if end:
         return f" until {end}"
     return ""

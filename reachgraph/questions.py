@@ -82,21 +82,27 @@ def _rank(path: Path) -> tuple[int, list[str], list[str]]:
 
 
 #: Columns that do not tell answers apart: their paths, and the span a derived answer holds
-#: over (one answer can hold over several spans, each with other paths).
-_NOT_IDENTITY = frozenset({"path", "paths", "valid_from", "valid_until"})
+#: over (one answer can hold over several spans, each with other paths, some unconfirmed).
+_NOT_IDENTITY = frozenset(
+    {"path", "paths", "valid_from", "valid_until", "valid_from_at_least", "unconfirmed"}
+)
 
 
 def _one_per_answer(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Rows equal but for their path become one, with the first path by _rank."""
+    """Rows equal but for their path become one: a confirmed row before an unconfirmed
+    one, then the first path by _rank."""
     best: dict[tuple[Any, ...], dict[str, Any]] = {}
     for row in rows:
         identity = tuple(_hashable(v) for k, v in row.items() if k not in _NOT_IDENTITY)
         kept = best.get(identity)
-        if kept is None or (
-            kept.get("path") and row.get("path") and _rank(row["path"]) < _rank(kept["path"])
-        ):
+        if kept is None or _preferred(row) < _preferred(kept):
             best[identity] = row
     return list(best.values())
+
+
+def _preferred(row: dict[str, Any]) -> tuple[bool, tuple[int, list[str], list[str]]]:
+    path = row.get("path")
+    return bool(row.get("unconfirmed")), _rank(path) if path else (0, [], [])
 
 
 def _field(answer: BaseModel, name: str) -> Any:

@@ -32,6 +32,8 @@ from tests.conftest import ROOT
 
 SCREENSHOT = ROOT / "docs" / "explorer.png"
 JURISDICTION, DAY = "BE", "2018-01-01"
+#: A day before the first evidence that Skype was offered in Belgium (2012-09-01).
+EARLY = "2010-06-01"
 #: The data of the Belgian Skype case, whose answer the test opens.
 SKYPE_DATA = "skype-user-data-be-2012"
 
@@ -156,7 +158,9 @@ def test_the_explorer_answers_as_the_api_does(chromium: str, server: str) -> Non
             assert page.inner_text("#entity-title") == "Skype"
             touching = [r for r in hood["relationships"] if skype["key"] in (r["start"], r["end"])]
             assert page.locator("#entity-connections li").count() == len(touching)
-            assert "Skype is offered in Belgium since" in page.inner_text("#entity-connections")
+            # Skype's offer in Belgium is evidenced from 2012-09-01 only (from_at_least).
+            connections = page.inner_text("#entity-connections")
+            assert "Skype is offered in Belgium at least since 2012-09-01" in connections
 
             # A click on a node recentres the graph on it.
             belgium = next(node for node in hood["nodes"] if node["key"] == JURISDICTION)
@@ -218,7 +222,7 @@ def test_the_explorer_answers_as_the_api_does(chromium: str, server: str) -> Non
                 for step in path["steps"]
             ]
             assert [sentences.nth(i).inner_text() for i in range(sentences.count())] == expected
-            assert any(s.startswith("Skype is offered in Belgium since") for s in expected)
+            assert any(s.startswith("Skype is offered in Belgium at least since") for s in expected)
 
             keys: list[str] = []
             for path in answer["paths"]:
@@ -239,6 +243,17 @@ def test_the_explorer_answers_as_the_api_does(chromium: str, server: str) -> Non
 
             SCREENSHOT.parent.mkdir(exist_ok=True)
             page.screenshot(path=str(SCREENSHOT), full_page=True)
+
+            # Before the first evidence of the offer, the Skype answers are listed apart.
+            early = get(server, "/questions/reach", jurisdiction=JURISDICTION, as_of=EARLY)
+            unsure = [a for a in early if a["unconfirmed"]]
+            assert unsure and {a["data"] for a in unsure} == {SKYPE_DATA}
+            page.fill("#reach-as-of", EARLY)
+            page.click("#reach-form button[type=submit]")
+            page.wait_for_selector("#reach-answers section.unconfirmed details.answer")
+            apart = page.locator("#reach-answers section.unconfirmed details.answer")
+            assert apart.count() == len(unsure)
+            assert page.locator("#reach-answers details.answer").count() == len(early)
         finally:
             browser.close()
     assert problems == []

@@ -392,9 +392,9 @@ def test_a_synthetic_graph_of_100k_nodes_round_trips(tmp_path: Path) -> None:
         g = ReachGraph(store).to_networkx()
     assert g.number_of_nodes() == sum(counts.nodes.values()) > 95_000
     # The derived REACHES are answers, not facts: exports leave them out.
-    assert g.number_of_edges() == sum(counts.relationships.values()) - counts.relationships[
-        "REACHES"
-    ]
+    assert (
+        g.number_of_edges() == sum(counts.relationships.values()) - counts.relationships["REACHES"]
+    )
     for fmt in ("node-link", "csv"):
         chunks = list(iter_export(g, fmt))
         assert len(chunks) > 10 and max(map(len, chunks)) < 1 << 20  # streamed, in pieces

@@ -117,17 +117,28 @@ def test_belgium_reaches_the_skype_data_on_both_bases_with_their_paths(ran: Ran)
     explained = ran.text("explain-skype")
     service, subject = explained.split("data_subject:")
     assert service.startswith("service_targeting:")
-    assert "Skype is offered in Belgium since 2012-09-01" in service
+    assert "Skype is offered in Belgium at least since 2012-09-01" in service
     assert "concerns a person in Belgium since 2012-09-01" in subject
     assert "src-judgment-antwerpen-2017-11-15" in explained
 
 
 def test_on_2011_01_01_belgium_reaches_nothing_the_yahoo_rule_stands_rejected(ran: Ran) -> None:
     then = ran.text("reach-belgium-then")
-    assert "reached on 2011-01-01: []" in ran.flat("reach-belgium-then")
+    reached = then.split("reached on 2011-01-01:")[1].split("reached only")[0]
+    assert "skype" not in reached and "yahoo" not in reached
+    # What Belgium reaches that day, it reaches through the EU's Data Retention Directive.
+    lines = then.split("unconfirmed on 2011-01-01:")[1].splitlines()
+    table = [line for line in lines if line.split() and line.split()[0].isdigit()]
+    laws = {line.split()[2] for line in table}
+    assert laws == {"eu-directive-2006-24-data-retention", "be-sv-art-46bis"}, laws
+    # Skype's offer in Belgium is evidenced from 2012-09-01 only: unconfirmed, not dropped.
+    assert "unconfirmed on 2011-01-01: ['skype-user-data-be-2012']" in ran.flat(
+        "reach-belgium-then"
+    )
     assert "skype-user-data-be-2012" in then.split("reached only on 2018-01-01:")[1]
     assert "yahoo-mail-identification-data-be-2007" in then.split("reached only on 2018-01-01:")[1]
-    assert ran.row("reach-belgium-then", "0").split()[1:] == [
+    yahoo = next(line for line in table if "yahoo-mail-identification-data-be-2007" in line)
+    assert yahoo.split()[1:] == [
         "yahoo-mail-identification-data-be-2007",
         "be-sv-art-46bis",
         "rejected",
@@ -178,29 +189,26 @@ def test_the_us_reaches_the_dublin_mailbox_again_after_the_cloud_act(ran: Ran) -
     ]
 
 
-def test_the_skype_exposure_shows_the_unchannelled_belgian_luxembourg_conflict(ran: Ran) -> None:
+def test_the_skype_exposure_shows_the_belgian_luxembourg_conflict_channelled(ran: Ran) -> None:
     exposure = ran.flat("exposure")
     assert "BE compels [service_targeting, data_subject] [traffic, content]" in exposure
     assert "LU blocks [territoriality] [traffic, content]" in exposure
+    assert "US blocks" not in exposure  # § 2702 binds US providers, not Skype's LU company
     conflicts = ran.text("exposure-conflicts").splitlines()[1:]
-    unchannelled = [line.split()[1:] for line in conflicts if line.split()[1:3] == ["BE", "LU"]]
-    assert unchannelled == [
-        ["BE", "LU", "traffic,", "content", "unless_channel", "False", "none", "recorded"]
+    be_lu = [line.split()[1:] for line in conflicts if line.split()[1:3] == ["BE", "LU"]]
+    # Luxembourg is a Budapest party from 2015-05-01: the Convention channels the conflict.
+    assert be_lu == [
+        ["BE", "LU", "traffic,", "content", "unless_channel", "True", "coe-budapest-convention"]
     ]
-    # every other conflict has a channel, which lifts the bar
-    others = [line for line in conflicts if line.split()[1:3] != ["BE", "LU"]]
-    lifted = [" ".join(line.split()) for line in others]
-    assert lifted and all("unless_channel True " in line for line in lifted), lifted
+    lifted = [" ".join(line.split()) for line in conflicts]
+    assert all("unless_channel True " in line for line in lifted), lifted
     assert "stored in Skype servers in Luxembourg" in ran.text("explain-luxembourg")
 
 
 def test_what_ifs_change_the_answers(ran: Ran) -> None:
     sold = [line.split() for line in ran.text("whatif-sold").splitlines()[1:]]
-    # every US rule turns on Microsoft's control: all of them go, compelling and blocking
-    assert {(line[1], line[2]) for line in sold if line[-1] == "gone"} == {
-        ("US", "compels"),
-        ("US", "blocks"),
-    }
+    # every US rule turns on Microsoft's control: all of them go
+    assert {(line[1], line[2]) for line in sold if line[-1] == "gone"} == {("US", "compels")}
     assert all(line[-1] == "same" for line in sold if line[1] != "US")
     assert ["US", "compels", "control", "us-cloud-act-2713-control", "us-18-usc-2713", "gone"] in [
         line[1:] for line in sold
@@ -214,12 +222,15 @@ def test_what_ifs_change_the_answers(ran: Ran) -> None:
 def test_the_dispute_story_and_the_networkx_analyses(ran: Ran) -> None:
     assert "30000.0" in ran.text("dispute-story")
     central = ran.flat("nx-centrality")
-    assert "laws us-18-usc-2703" in central
+    assert "laws gb-ripa-2000" in central
     lines = ran.text("nx-centrality").splitlines()
     first = next(i for i, line in enumerate(lines) if line.startswith("courts"))
+    assert any(line.split()[0] == "us-18-usc-2703" for line in lines[:first])
     courts = [lines[first].split()[1]] + [line.split()[0] for line in lines[first + 1 :]]
-    assert courts[:2] == ["us-sdny", "be-hof-van-cassatie"], courts
-    assert "be-skype-refusal-case" in ran.text("nx-components")
+    assert courts[:2] == ["eu-cjeu", "gb-investigatory-powers-tribunal"], courts
+    components = ran.text("nx-components")
+    for alone in ("nz-dotcom-v-attorney-general-warrants", "jp-homepage-system-obscenity-case"):
+        assert f"[{alone}]" in components
     assert "microsoft-corporation" in ran.text("nx-path")
     assert ran.row("nx-depth", "linkedin-ireland-unlimited-company").split()[1:] == ["1", "2"]
     assert "be-cass-2019-02-19-skype" in ran.text("to-pandas")
@@ -227,4 +238,10 @@ def test_the_dispute_story_and_the_networkx_analyses(ran: Ran) -> None:
 
 def test_the_drawing_is_shown_inline(ran: Ran) -> None:
     images = [o for o in ran.cell("draw-exposure").outputs if "image/png" in o.get("data", {})]
+    assert len(images) == 1
+
+
+def test_request_volumes_are_imported_and_plotted(ran: Ran) -> None:
+    assert ran.text("volumes").startswith("948 rows from 19 providers, 116 countries")
+    images = [o for o in ran.cell("volumes").outputs if "image/png" in o.get("data", {})]
     assert len(images) == 1

@@ -18,6 +18,7 @@ from reachgraph.whatif import hypothetical
 
 SKYPE_DATA = "skype-user-data-be-2012"
 SKYPE = "skype-communications-sarl"
+WHATSAPP_DATA = "whatsapp-messages-duque-de-caxias-2016"
 DUBLIN_MAILBOX = "outlook-mailbox-dublin-2013"
 ANTWERP_2017 = "be-hvb-antwerpen-2017-11-15-skype"
 DAY = datetime.date(2017, 11, 15)
@@ -89,12 +90,16 @@ def test_exposure_agrees_with_the_conflicts_query(bundled: Store) -> None:
 
 def test_a_conflict_is_channelled_by_an_mlat_and_another_is_not(bundled: Store) -> None:
     conflicts = rows(bundled, "conflicts", as_of=DAY)
-    be_us = [
+    # Brazil's orders for WhatsApp messages against the US bar on disclosing content to a
+    # foreign government (18 U.S.C. § 2702), with the Brazil-US MLAT between them.
+    br_us = [
         c
         for c in conflicts
-        if c["data"] == SKYPE_DATA and (c["compelling"], c["blocking"]) == ("BE", "US")
+        if c["data"] == WHATSAPP_DATA and (c["compelling"], c["blocking"]) == ("BR", "US")
     ]
-    assert be_us and all("us-be-mlat-1988" in c["channels"] for c in be_us)
+    assert br_us and all("br-us-mlat-2001" in c["channels"] for c in br_us)
+    # § 2702 binds providers subject to US law: it no longer blocks Skype's Luxembourg data.
+    assert not [c for c in conflicts if c["data"] == SKYPE_DATA and c["blocking"] == "US"]
     russia = [c for c in conflicts if c["blocking"] == "RU"]
     assert russia and all(c["channels"] == [] for c in russia)
 

@@ -15,6 +15,7 @@ import pytest
 
 from reachgraph.graph.errors import InvalidParameter, NotFound
 from reachgraph.graph.stores import Store
+from reachgraph.output import UNCONFIRMED, answers_table
 from reachgraph.questions import Hypothesis, ask, exposure
 from reachgraph.whatif import hypothetical
 from tests.api_helpers import load_sample
@@ -49,6 +50,7 @@ def find(answers: list[dict[str, Any]], **fields: Any) -> list[dict[str, Any]]:
 
 
 GROUP_RULE = "ex-br-group-presence"
+US_RULE = "ex-us-presence"
 READING = "ex-br-service-content"
 
 
@@ -83,6 +85,42 @@ def test_a_branch_closed_before_the_day_reaches_nothing(scratch: Store) -> None:
     closed = rows(scratch, "reach", jurisdiction="US", as_of=day("2000-01-01"))
     assert find(open_, data="ex-trader-records", rule="ex-us-presence", bases=["presence"])
     assert not find(closed, data="ex-trader-records")
+
+
+def test_a_fact_known_only_from_its_first_evidence_holds_at_least_since_then(
+    scratch: Store,
+) -> None:
+    """The branch is evidenced from 1980 (`from_at_least`): from then the answer holds "at
+    least since" 1980; before, it is listed as unconfirmed, never silently dropped."""
+    before = find(rows(scratch, "reach", jurisdiction="US", as_of=day("1979-06-01")), rule=US_RULE)
+    during = find(rows(scratch, "reach", jurisdiction="US", as_of=day("1990-01-01")), rule=US_RULE)
+    assert [(a["data"], a["unconfirmed"], a["valid_until"]) for a in before] == [
+        ("ex-trader-records", True, day("1980-01-01"))
+    ]
+    assert [(a["unconfirmed"], a["valid_from"], a["valid_from_at_least"]) for a in during] == [
+        (False, day("1980-01-01"), True)
+    ]
+    presence = [s for p in during[0]["paths"] for s in p["steps"] if s["type"] == "HAS_PRESENCE_IN"]
+    assert presence[0]["valid_from_at_least"] is True
+    assert presence[0]["sentence"].endswith("from at least 1980-01-01 until 2000-01-01 [src-a]"), (
+        presence[0]["sentence"]
+    )
+    # The conflict with Swiss secrecy is unconfirmed too before 1980.
+    early = rows(scratch, "conflicts", as_of=day("1979-06-01"))
+    later = rows(scratch, "conflicts", as_of=day("1990-01-01"))
+    assert [(c["data"], c["unconfirmed"]) for c in early] == [("ex-trader-records", True)]
+    assert [(c["data"], c["unconfirmed"]) for c in later] == [("ex-trader-records", False)]
+
+
+def test_the_table_lists_unconfirmed_answers_apart(scratch: Store) -> None:
+    answers = ask(scratch, "reach", {"jurisdiction": "US", "as_of": day("1979-06-01")})
+    lines = answers_table(answers, "reach", type(answers[0])).splitlines()
+    heading = lines.index(UNCONFIRMED)
+    assert heading >= 2 and any("ex-trader-records" in line for line in lines[heading + 1 :])
+    assert not any("ex-trader-records" in line for line in lines[:heading])
+    confirmed = ask(scratch, "reach", {"jurisdiction": "US", "as_of": day("1990-01-01")})
+    table = answers_table(confirmed, "reach", type(confirmed[0]))
+    assert UNCONFIRMED not in table and "≥ 1980-01-01" in table
 
 
 def test_a_rule_reaches_only_the_categories_it_covers(scratch: Store) -> None:

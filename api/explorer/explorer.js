@@ -181,8 +181,9 @@
       }
     }
     const { valid_from: from, valid_until: until } = rel.properties;
-    if (from && until) parts.push(` from ${from} until ${until}`);
-    else if (from) parts.push(` since ${from}`);
+    const atLeast = rel.properties.valid_from_at_least ? "at least " : "";
+    if (from && until) parts.push(` from ${atLeast}${from} until ${until}`);
+    else if (from) parts.push(` ${atLeast}since ${from}`);
     else if (until) parts.push(` until ${until}`);
     return parts;
   }
@@ -510,20 +511,20 @@
       if (query.toString() !== asked) return; // a newer question was asked meanwhile
       const place = found.get(state.jurisdiction)?.name || state.jurisdiction;
       const known = state.known_on ? `, as known on ${state.known_on}` : "";
-      if (!answers.length) {
-        setStatus(status, `On ${state.as_of}${known}, the graph shows no data that the law of ` +
-          `${place} reaches.`);
-        return;
-      }
+      // Answers before the first evidence of a fact on their paths are listed apart.
+      const sure = answers.filter((a) => !a.unconfirmed);
+      const unsure = answers.filter((a) => a.unconfirmed);
       const groups = new Map();
-      for (const a of answers) {
+      for (const a of sure) {
         if (!groups.has(a.data)) groups.set(a.data, []);
         groups.get(a.data).push(a);
       }
-      setStatus(status, `On ${state.as_of}${known}, the law of ${place} reaches ` +
-        `${groups.size} ${groups.size === 1 ? "data set" : "data sets"} ` +
-        `(${answers.length} ${answers.length === 1 ? "answer" : "answers"}, one per rule and ` +
-        "law). Open an answer to see why and who says so.");
+      setStatus(status, !sure.length
+        ? `On ${state.as_of}${known}, the graph shows no data that the law of ${place} reaches.`
+        : `On ${state.as_of}${known}, the law of ${place} reaches ` +
+          `${groups.size} ${groups.size === 1 ? "data set" : "data sets"} ` +
+          `(${sure.length} ${sure.length === 1 ? "answer" : "answers"}, one per rule and ` +
+          "law). Open an answer to see why and who says so.");
       let n = 0;
       for (const [data, group] of groups) {
         const first = group[0];
@@ -531,10 +532,27 @@
           h("h3", {}, entityLink(data, first.data_name)),
           group.map((a) => renderAnswer(a, found, `answer-${n++}`))));
       }
+      if (unsure.length) {
+        out.append(h("section", { class: "unconfirmed" },
+          h("h3", {}, "Unconfirmed on this day"),
+          h("p", {}, "These may hold on the day, but a fact on their paths is evidenced only " +
+            "from a later day: its step says “at least since”."),
+          unsure.map((a) => renderAnswer(a, found, `answer-${n++}`))));
+      }
     } catch (error) {
       asked = "";
       setStatus(status, error.message, true);
     }
+  }
+
+  /** Over which days the answer holds: "at least since" where a fact on the way is
+   *  evidenced only from its first source. */
+  function holds(a) {
+    if (a.unconfirmed) return `unconfirmed: no source shows it before ${a.valid_until}`;
+    const since = a.valid_from ? `${a.valid_from_at_least ? "at least since" : "since"} ` +
+      a.valid_from : "";
+    const until = a.valid_until ? `until ${a.valid_until}` : "";
+    return [since, until].filter(Boolean).join(" ") || "on every day recorded";
   }
 
   function renderAnswer(a, found, id) {
@@ -582,6 +600,7 @@
         h("dt", {}, "standing"), h("dd", { class: "standing" }, `${a.standing} by `,
           entityLink(a.decided_by, decided ? decided.name : a.decided_by),
           a.decided_on ? ` on ${a.decided_on}` : null),
+        h("dt", {}, "holds"), h("dd", { class: "holds" }, holds(a)),
         h("dt", {}, "rule"), h("dd", {}, entityLink(a.rule, rule ? rule.name : a.rule)),
         h("dt", {}, "law"), h("dd", {}, entityLink(a.law, law ? law.name : a.law),
           a.citation ? [" — ", h("cite", {}, a.citation)] : null)),
