@@ -80,7 +80,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             allow_origins=settings.cors_origins,
             allow_methods=["GET", "POST"],
             allow_headers=["Content-Type", "If-None-Match", "X-API-Key", HEADER],
-            expose_headers=["ETag", HEADER],
+            expose_headers=["ETag", "Link", HEADER],
         )
     app.add_middleware(RequestId)
     app.add_middleware(HeadAsGet)

@@ -72,6 +72,7 @@ _TITLES = {
     403: "Refused: writes are off, or the query is not a read",
     404: "Not found",
     408: "The query ran past its time limit",
+    409: "Stale cursor: the data changed since the page it follows; ask from the first page",
     413: "The upload is too large",
     422: "Invalid request or input",
     429: "Too many requests: wait for Retry-After seconds",

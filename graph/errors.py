@@ -51,6 +51,15 @@ class InvalidParameter(QueryError):
     exit_code = 2
 
 
+class StaleCursor(ReachgraphError):
+    """A cursor to the next page of an answer whose data has changed since: the answer it
+    was a page of is gone, and the question must be asked again from its first page."""
+
+    status = 409
+    title = "Stale cursor"
+    exit_code = 2
+
+
 class QueryRefused(QueryError):
     """A query the read-only door does not run: it would write, touch files or settings, or
     reach beyond the graph."""

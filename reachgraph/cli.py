@@ -28,6 +28,7 @@ from .coverage import coverage
 from .graph.errors import ReachgraphError
 from .graph.stores import QueryResult, Store, open_store
 from .output import Format, print_answers, print_result
+from .paging import ask_page
 from .queries import catalog
 from .questions import Hypothesis, ask, row_model
 from .settings import Settings
@@ -270,6 +271,9 @@ def query(
     of each answer's path, and --format json or csv gives every column. A table longer than
     the terminal is paged (less -FRX unless PAGER or LESS say otherwise).
 
+    -p limit=N pages a named question's answer: N answers, and on stderr the
+    -p cursor=... of the next page (while there is one).
+
     Examples: reachgraph query reach -p jurisdiction=BE -p as_of=2017-11-15;
     reachgraph query control_chain -p company=skype-communications-sarl --end
     skype-communications-sarl,SUBSIDIARY_OF,microsoft-corporation@2017-01-01
@@ -306,7 +310,26 @@ def query(
                 f"{len(compared.lost)} lost, {len(compared.changed)} changed in standing"
             )
         else:
-            answers = ask(graph, name, _params(param), timeout=timeout or settings.query_timeout)
+            params = _params(param)
+            limit_, cursor = params.pop("limit", None), params.pop("cursor", None)
+            if limit_ is None and cursor is None:
+                answers = ask(graph, name, params, timeout=timeout or settings.query_timeout)
+            else:
+                page = ask_page(
+                    graph,
+                    name,
+                    params,
+                    limit=limit_,
+                    cursor=cursor,
+                    timeout=timeout or settings.query_timeout,
+                )
+                answers = page.items
+                # On stderr, so stdout stays the answers (one JSON list, one CSV table).
+                err.print(
+                    f"next page: -p cursor={page.next}" if page.next else "last page",
+                    markup=False,
+                    highlight=False,
+                )
     print_answers(answers, row_model(name), fmt, name=name, explain=explain)
 
 

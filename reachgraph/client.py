@@ -11,7 +11,7 @@ import shutil
 import tempfile
 import threading
 from collections import OrderedDict
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -37,6 +37,7 @@ from .models import (
     SearchResults,
     Source,
 )
+from .paging import STREAM_PAGE, Page, ask_all, ask_page
 from .questions import Exposure, Hypothesis, ask, exposure
 from .settings import Settings
 from .whatif import WhatIf, what_if
@@ -355,6 +356,33 @@ class ReachGraph:
     def ask(self, name: str, params: Mapping[str, Any] | None = None) -> list[BaseModel]:
         """The answers of a named question, each with the path that explains it."""
         return ask(self.store, name, params, timeout=self.settings.query_timeout)
+
+    def page(
+        self,
+        name: str,
+        params: Mapping[str, Any] | None = None,
+        *,
+        limit: int | None = None,
+        cursor: str | None = None,
+    ) -> Page:
+        """One page of a named question's answer (reachgraph/paging.py): the first `limit`
+        answers, or those after `cursor`, the `next` of the page before. Its `next` is None
+        on the last page; a cursor from before the data changed is a StaleCursor."""
+        return ask_page(
+            self.store,
+            name,
+            params,
+            limit=limit,
+            cursor=cursor,
+            timeout=self.settings.query_timeout,
+        )
+
+    def stream(
+        self, name: str, params: Mapping[str, Any] | None = None, *, limit: int = STREAM_PAGE
+    ) -> Iterator[BaseModel]:
+        """A named question's whole answer, read `limit` answers at a time: for answers too
+        large to hold at once. The data must not change meanwhile (StaleCursor)."""
+        return ask_all(self.store, name, params, limit=limit, timeout=self.settings.query_timeout)
 
     def exposure(
         self,

@@ -126,8 +126,13 @@ def ask(
     bound = query.bind(params or {})
     kinds = query.resolve(bound, store.kind_of, store.keys_of)
     result = store.read(query.cypher(store.backend, kinds), bound, timeout=timeout)
-    rows = _one_per_answer([_shape(query, record) for record in result.records()])
-    model = row_model(name)
+    return answers(query, result.records())
+
+
+def answers(query: NamedQuery, records: list[dict[str, Any]]) -> list[BaseModel]:
+    """A question's rows as its answers: one per answer, typed, in the rows' order."""
+    rows = _one_per_answer([_shape(query, record) for record in records])
+    model = row_model(query.name)
     return [model.model_validate(row) for row in rows]
 
 

@@ -9,6 +9,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from reachgraph.graph.stores import open_store
+from reachgraph.paging import pageable
 from reachgraph.queries import catalog
 from reachgraph.questions import ask
 from tests.api_helpers import is_problem
@@ -32,7 +33,10 @@ def test_every_named_query_is_an_endpoint(client: TestClient) -> None:
     for name, query in catalog().items():
         operation = paths[f"/questions/{name}"]["get"]
         assert operation["summary"] == query.summary
-        assert {p["name"] for p in operation["parameters"]} == {p.name for p in query.params}
+        paging = {"limit", "cursor"} if pageable(query) else set()
+        assert {p["name"] for p in operation["parameters"]} == {
+            p.name for p in query.params
+        } | paging
     listed = client.get("/questions").json()
     assert [q["name"] for q in listed] == list(catalog())
 

@@ -9,19 +9,21 @@ import re
 from enum import StrEnum
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Path, Query
+from fastapi import APIRouter, Depends, Path, Query, Request, Response
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, create_model
 from starlette.concurrency import run_in_threadpool
 
+from ...paging import MAX_LIMIT, Page, pageable
 from ...queries import NamedQuery, catalog
 from ...questions import Exposure, Hypothesis, row_model
 from ..caching import NOT_MODIFIED, etag
 from ..deps import Graph
 from ..problems import RESPONSES, responses
 
-#: 404: a parameter names no entity of its kind; 408: a question past the time limit.
+#: 404: a parameter names no entity of its kind; 408: a question past the time limit;
+#: 409: a page's cursor from before the data changed.
 router = APIRouter(
-    tags=["questions"], responses={**RESPONSES, **responses(404, 408), **NOT_MODIFIED}
+    tags=["questions"], responses={**RESPONSES, **responses(404, 408, 409), **NOT_MODIFIED}
 )
 
 _ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
@@ -37,6 +39,30 @@ def _iso_day(value: Any) -> Any:
 
 IsoDay = Annotated[datetime.date, BeforeValidator(_iso_day)]
 _PARAM_TYPES: dict[str, Any] = {"string": str, "date": IsoDay, "integer": int}
+
+
+_LIMIT = (
+    "Page through the answer: at most this many answers, and a Link header with "
+    'rel="next" to the next page while there is one (default: the whole answer)'
+)
+_CURSOR = (
+    "The cursor of the next page, as the previous page's Link header gives it; one from "
+    "before the data changed is a 409"
+)
+Limit = Annotated[int | None, Query(ge=1, le=MAX_LIMIT, description=_LIMIT)]
+Cursor = Annotated[str | None, Query(min_length=1, description=_CURSOR)]
+_PAGING: dict[str, Any] = {
+    "limit": (int | None, Field(None, ge=1, le=MAX_LIMIT, description=_LIMIT)),
+    "cursor": (str | None, Field(None, min_length=1, description=_CURSOR)),
+}
+
+
+def _paged(request: Request, response: Response, page: Page) -> list[BaseModel]:
+    """The page's answers; the next page's address in a Link header, if there is one."""
+    if page.next is not None:
+        url = request.url.include_query_params(cursor=page.next)
+        response.headers["Link"] = f'<{url.path}?{url.query}>; rel="next"'
+    return page.items
 
 
 def _params_model(query: NamedQuery) -> type[BaseModel]:
@@ -56,6 +82,8 @@ def _params_model(query: NamedQuery) -> type[BaseModel]:
                 kind | None,
                 Field(None, description=f"{param.description} (default: {param.default})"),
             )
+    if pageable(query):
+        fields.update(_PAGING)
     # An unknown parameter (a typo such as as_ofx) is a 422, not a silent default.
     model: type[BaseModel] = create_model(
         f"{query.name.title().replace('_', '')}Params",
@@ -71,9 +99,20 @@ def _route(query: NamedQuery) -> None:
 
     # Async, running the query in the thread pool itself: a sync route costs a second trip
     # there, as FastAPI validates its answer in the pool too (bench/api.py).
-    async def endpoint(params: Annotated[params_model, Query()], graph: Graph) -> Any:  # type: ignore[valid-type]
+    async def endpoint(
+        request: Request,
+        response: Response,
+        params: Annotated[params_model, Query()],  # type: ignore[valid-type]
+        graph: Graph,
+    ) -> Any:
         values = params.model_dump(exclude_none=True)  # type: ignore[attr-defined]
-        return await run_in_threadpool(graph.ask, query.name, values)
+        limit, cursor = values.pop("limit", None), values.pop("cursor", None)
+        if limit is None and cursor is None:
+            return await run_in_threadpool(graph.ask, query.name, values)
+        page = await run_in_threadpool(
+            lambda: graph.page(query.name, values, limit=limit, cursor=cursor)
+        )
+        return _paged(request, response, page)
 
     router.add_api_route(
         f"/questions/{query.name}",
@@ -112,6 +151,8 @@ Standing = Annotated[
     response_model=list[row_model("reach")],  # type: ignore[misc]
 )
 async def jurisdiction_reach(
+    request: Request,
+    response: Response,
     jurisdiction: Annotated[
         str, Path(min_length=1, description="Jurisdiction code, e.g. BE (any case)")
     ],
@@ -119,11 +160,18 @@ async def jurisdiction_reach(
     as_of: AsOf = None,
     known_on: KnownOn = None,
     standing: Standing = None,
+    limit: Limit = None,
+    cursor: Cursor = None,
 ) -> Any:
     """Which data the jurisdiction's law reaches on the day, on which bases, with what
-    standing, and why (the `reach` question; an unknown code is a 404)."""
+    standing, and why (the `reach` question; an unknown code is a 404). With `limit`, one
+    page of it, and a Link header to the next."""
     values = {"jurisdiction": jurisdiction, "as_of": as_of, "known_on": known_on}
-    return await run_in_threadpool(graph.ask, "reach", values | {"standing": standing})
+    values |= {"standing": standing}
+    if limit is None and cursor is None:
+        return await run_in_threadpool(graph.ask, "reach", values)
+    page = await run_in_threadpool(lambda: graph.page("reach", values, limit=limit, cursor=cursor))
+    return _paged(request, response, page)
 
 
 @router.get("/exposure/{data}", operation_id="getExposure", dependencies=[Depends(etag)])
