@@ -33,7 +33,7 @@ def test_every_named_query_is_an_endpoint(client: TestClient) -> None:
     for name, query in catalog().items():
         operation = paths[f"/questions/{name}"]["get"]
         assert operation["summary"] == query.summary
-        paging = {"limit", "cursor"} if pageable(query) else set()
+        paging = {"limit", "cursor", "format"} if pageable(query) else set()
         assert {p["name"] for p in operation["parameters"]} == {
             p.name for p in query.params
         } | paging

@@ -1,7 +1,8 @@
 """Paging a named question's answer (reachgraph/paging.py), in Python, over HTTP and on the
 command line: the pages, read one after the other, are the whole answer, for several page
-sizes, on the bundled data and on a generated graph, on both stores; a bad limit or cursor
-names the parameter; a cursor of another data version is refused."""
+sizes, on the bundled data and on a generated graph, on both stores, and so is the answer
+streamed as JSON lines; a bad limit or cursor names the parameter; a cursor of another data
+version is refused."""
 
 from __future__ import annotations
 
@@ -166,6 +167,19 @@ def test_the_api_pages_with_a_next_link(loaded: Loaded, client: TestClient) -> N
             answers, count = follow(client, f"{path}&limit={size}")
             assert answers == whole.json(), path
             assert count == max(1, -(-len(whole.json()) // size))
+
+
+def test_the_api_streams_the_whole_answer_as_json_lines(loaded: Loaded, client: TestClient) -> None:
+    day = "2017-01-01" if loaded.graph == "bundled" else "2009-06-01"
+    for path in (f"/reach/us?as_of={day}", f"/questions/conflicts?as_of={day}&standing=all"):
+        whole = client.get(path).json()
+        streamed = client.get(f"{path}&format=ndjson")
+        assert streamed.status_code == 200 and streamed.headers["etag"]
+        assert streamed.headers["content-type"] == "application/x-ndjson"
+        assert [json.loads(line) for line in streamed.text.splitlines()] == whole
+    refused = is_problem(client.get(f"/reach/US?as_of={day}&format=ndjson&limit=2"), 422)
+    assert "'format'" in refused["detail"]
+    assert is_problem(client.get("/reach/XX?format=ndjson"), 404)
 
 
 def test_the_api_refuses_a_bad_limit_or_cursor(client: TestClient) -> None:

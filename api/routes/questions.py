@@ -6,19 +6,23 @@ models made at run time, and FastAPI must see those classes, not their names.
 
 import datetime
 import re
+from collections.abc import Iterator
 from enum import StrEnum
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
+import orjson
 from fastapi import APIRouter, Depends, Path, Query, Request, Response
+from fastapi.responses import StreamingResponse
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, create_model
 from starlette.concurrency import run_in_threadpool
 
-from ...paging import MAX_LIMIT, Page, pageable
+from ...graph.errors import InvalidParameter, ReachgraphError
+from ...paging import MAX_LIMIT, STREAM_PAGE, Page, pageable
 from ...queries import NamedQuery, catalog
 from ...questions import Exposure, Hypothesis, row_model
 from ..caching import NOT_MODIFIED, etag
 from ..deps import Graph
-from ..problems import RESPONSES, responses
+from ..problems import RESPONSES, ProblemDetail, responses
 
 #: 404: a parameter names no entity of its kind; 408: a question past the time limit;
 #: 409: a page's cursor from before the data changed.
@@ -49,12 +53,66 @@ _CURSOR = (
     "The cursor of the next page, as the previous page's Link header gives it; one from "
     "before the data changed is a 409"
 )
+_FORMAT = (
+    "json (default): one list; ndjson: the whole answer as JSON lines, one answer a line, "
+    "read from the store a page at a time (not with limit or cursor)"
+)
+NDJSON = "application/x-ndjson"
 Limit = Annotated[int | None, Query(ge=1, le=MAX_LIMIT, description=_LIMIT)]
 Cursor = Annotated[str | None, Query(min_length=1, description=_CURSOR)]
+Format = Annotated[Literal["json", "ndjson"] | None, Query(description=_FORMAT)]
 _PAGING: dict[str, Any] = {
     "limit": (int | None, Field(None, ge=1, le=MAX_LIMIT, description=_LIMIT)),
     "cursor": (str | None, Field(None, min_length=1, description=_CURSOR)),
+    "format": (Literal["json", "ndjson"] | None, Field(None, description=_FORMAT)),
 }
+#: The 200 answer of a paged question, as JSON lines too.
+_LINES: dict[int | str, dict[str, Any]] = {
+    200: {"content": {NDJSON: {"schema": {"type": "string"}}}, "description": "The answers"}
+}
+
+
+async def _answer(
+    request: Request,
+    response: Response,
+    graph: Any,
+    name: str,
+    values: dict[str, Any],
+    paging: tuple[int | None, str | None, str | None],
+) -> Any:
+    """The whole answer, a page of it, or the whole answer streamed as JSON lines."""
+    limit, cursor, format_ = paging
+    if format_ == "ndjson":
+        if limit is not None or cursor is not None:
+            raise InvalidParameter(
+                "parameter 'format': ndjson streams the whole answer; leave out limit and cursor"
+            )
+        first = await run_in_threadpool(lambda: graph.page(name, values, limit=STREAM_PAGE))
+        # A returned response does not get the headers the ETag dependency set: copy them.
+        kept = {k: v for k, v in response.headers.items() if k in ("etag", "cache-control")}
+        return StreamingResponse(
+            _lines(graph, name, values, first), media_type=NDJSON, headers=kept
+        )
+    if limit is None and cursor is None:
+        return await run_in_threadpool(graph.ask, name, values)
+    page = await run_in_threadpool(lambda: graph.page(name, values, limit=limit, cursor=cursor))
+    return _paged(request, response, page)
+
+
+def _lines(graph: Any, name: str, values: dict[str, Any], page: Page) -> Iterator[bytes]:
+    """Each answer as a line, page after page (run in the thread pool by Starlette). Should
+    the data change on the way, the last line is a problem (409) instead of more answers."""
+    while True:
+        for item in page.items:
+            yield orjson.dumps(item.model_dump(mode="json")) + b"\n"
+        if page.next is None:
+            return
+        try:
+            page = graph.page(name, values, cursor=page.next)
+        except ReachgraphError as error:
+            problem = ProblemDetail(title=error.title, status=error.status, detail=str(error))
+            yield orjson.dumps(problem.model_dump()) + b"\n"
+            return
 
 
 def _paged(request: Request, response: Response, page: Page) -> list[BaseModel]:
@@ -106,13 +164,8 @@ def _route(query: NamedQuery) -> None:
         graph: Graph,
     ) -> Any:
         values = params.model_dump(exclude_none=True)  # type: ignore[attr-defined]
-        limit, cursor = values.pop("limit", None), values.pop("cursor", None)
-        if limit is None and cursor is None:
-            return await run_in_threadpool(graph.ask, query.name, values)
-        page = await run_in_threadpool(
-            lambda: graph.page(query.name, values, limit=limit, cursor=cursor)
-        )
-        return _paged(request, response, page)
+        paging = tuple(values.pop(k, None) for k in ("limit", "cursor", "format"))
+        return await _answer(request, response, graph, query.name, values, paging)
 
     router.add_api_route(
         f"/questions/{query.name}",
@@ -123,6 +176,7 @@ def _route(query: NamedQuery) -> None:
         summary=query.summary,
         description=query.description,
         dependencies=[Depends(etag)],
+        responses=_LINES if pageable(query) else None,
     )
 
 
@@ -149,6 +203,7 @@ Standing = Annotated[
     operation_id="getReach",
     dependencies=[Depends(etag)],
     response_model=list[row_model("reach")],  # type: ignore[misc]
+    responses=_LINES,
 )
 async def jurisdiction_reach(
     request: Request,
@@ -162,16 +217,14 @@ async def jurisdiction_reach(
     standing: Standing = None,
     limit: Limit = None,
     cursor: Cursor = None,
+    format: Format = None,
 ) -> Any:
     """Which data the jurisdiction's law reaches on the day, on which bases, with what
     standing, and why (the `reach` question; an unknown code is a 404). With `limit`, one
     page of it, and a Link header to the next."""
     values = {"jurisdiction": jurisdiction, "as_of": as_of, "known_on": known_on}
     values |= {"standing": standing}
-    if limit is None and cursor is None:
-        return await run_in_threadpool(graph.ask, "reach", values)
-    page = await run_in_threadpool(lambda: graph.page("reach", values, limit=limit, cursor=cursor))
-    return _paged(request, response, page)
+    return await _answer(request, response, graph, "reach", values, (limit, cursor, format))
 
 
 @router.get("/exposure/{data}", operation_id="getExposure", dependencies=[Depends(etag)])
