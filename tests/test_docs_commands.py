@@ -3,8 +3,8 @@
 - Each `reachgraph ...` line of a code block is run, as a user would type it, against a
   scratch copy of the bundled dataset (its `--store`, if any, becomes the scratch store; a
   line with a Neo4j URI or a `serve` line is run with `--help` instead, since no Neo4j or
-  server is theirs here). Lines shown after a `$ ` prompt are transcripts of a failure or of
-  files the page invents; they must name a real command and options (`--help` of it works).
+  server is theirs here). Lines shown after a `$ ` prompt (transcripts of a failure or of
+  files the page invents) or with a placeholder (`...`) must name a real command and options.
   A command list (`reachgraph X   what it does`) must name real commands.
 - Each `GET /...`, `POST /...` route named in backticks is a route of the app.
 """
@@ -68,7 +68,8 @@ def scratch(tmp_path_factory: pytest.TempPathFactory) -> str:
 def words_of(command: str) -> tuple[list[str], bool]:
     """The command's words without prompt, environment and comment; and whether it is a
     transcript (after `$ `) or a command list line (words, then two spaces and prose)."""
-    transcript = command.startswith("$ ")
+    # After a prompt, or with a placeholder (`cursor=eyJw...`): shown, not to be run as is.
+    transcript = command.startswith("$ ") or "..." in command or "…" in command
     command = command.removeprefix("$ ")
     listed = re.match(r"(reachgraph [a-z-]+) {2,}[^#\s-]", command)
     if listed:
