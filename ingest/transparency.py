@@ -32,6 +32,7 @@ from typing import Any
 
 import pycountry
 
+from ..data import BUNDLED
 from ..graph.schema import Schema
 from ..graph.stores import Store
 from .load import LoadReport, Progress, load
@@ -41,8 +42,7 @@ from .validate import validate
 
 #: The table bundled with reachgraph (gzipped: a .csv under data/ would be read by
 #: `reachgraph ingest` as a bulk table named after a node kind).
-BUNDLED = Path(__file__).resolve().parent.parent / "data" / "bulk"
-DEFAULT_TABLE = BUNDLED / "transparency-reports-2009-2013.csv.gz"
+DEFAULT_TABLE = BUNDLED / "bulk" / "transparency-reports-2009-2013.csv.gz"
 
 #: The columns read, by role; the file may hold others, which are ignored.
 COLUMNS = {
