@@ -20,7 +20,8 @@ import pandas as pd
 from ..graph.schema import Property
 from ..graph.stores import Store
 from .derive import DERIVED, rederive
-from .validate import FrameReader, Valid
+from .stored import FrameReader
+from .validate import Valid
 
 #: Called after each table is written: (what, rows written).
 Progress = Callable[[str, int], None]

@@ -487,7 +487,7 @@ def export(
     reachgraph export -f node-link --around skype --depth 2 > skype.json
     """
     from .client import ReachGraph
-    from .export import iter_export
+    from .export.write import iter_export
 
     if out is None and fmt is ExportFormat.csv:
         raise typer.BadParameter("csv writes a zip file: give --out PATH", param_hint="--out")
