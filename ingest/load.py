@@ -18,9 +18,8 @@ import numpy as np
 import pandas as pd
 
 from ..graph.schema import Property
-from ..graph.stores import Store
+from ..graph.stores import FrameReader, Store
 from .derive import DERIVED, rederive
-from .stored import FrameReader
 from .validate import Valid
 
 #: Called after each table is written: (what, rows written).

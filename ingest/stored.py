@@ -3,18 +3,9 @@ store reads tables as DataFrames."""
 
 from __future__ import annotations
 
-from typing import Any, Protocol, runtime_checkable
+from typing import Any
 
-import pandas as pd
-
-from ..graph.stores import Store
-
-
-@runtime_checkable
-class FrameReader(Protocol):
-    """A store that reads a whole table back as a DataFrame, faster than `Store.read`."""
-
-    def read_frame(self, cypher: str) -> pd.DataFrame: ...
+from ..graph.stores import FrameReader, Store
 
 
 def read_rows(store: Store, cypher: str) -> list[list[Any]]:

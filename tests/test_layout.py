@@ -9,20 +9,43 @@ the run uses the embedded store only.
 
 from __future__ import annotations
 
+import ast
 import json
 import os
 import subprocess
 import sys
+import tomllib
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 
+import networkx as nx
 import pytest
 
 from reachgraph.data import BUNDLED
 
 ROOT = Path(__file__).resolve().parent.parent
 FOLDERS = ("reachgraph", "graph", "ingest", "api", "queries", "data")
+#: The most lines a module holds: past that it holds more than one idea.
+LONGEST = 400
+
+
+def package_modules() -> dict[str, Path]:
+    """Every module of the package by its name, found as pyproject.toml maps the packages."""
+    setuptools = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["setuptools"]
+    mapping: dict[str, str] = setuptools["package-dir"]
+
+    def folder(package: str) -> str:
+        if package in mapping:
+            return mapping[package]
+        parent, _, name = package.rpartition(".")
+        return f"{folder(parent)}/{name}" if parent else package
+
+    modules = {}
+    for package in setuptools["packages"]:
+        for path in (ROOT / folder(package)).glob("*.py"):
+            modules[package if path.stem == "__init__" else f"{package}.{path.stem}"] = path
+    return modules
 
 
 def tracked(*args: str) -> list[str]:
@@ -129,3 +152,59 @@ def test_the_cli_runs_from_the_wheel_alone(unpacked: Path, tmp_path: Path) -> No
         for row in json.loads(cli("stats", "--store", store, "-f", "json"))["rows"]
     }
     assert counts["Jurisdiction"] > 0 and counts["Source"] > 0
+
+
+#: The stores' drivers and the stores' own modules: imported only inside graph/stores/.
+STORES = "reachgraph.graph.stores"
+BACKEND_MODULES = {"ladybug", "neo4j", f"{STORES}.ladybug", f"{STORES}.neo4j"}
+
+
+def in_stores(name: str) -> bool:
+    return name == STORES or name.startswith(f"{STORES}.")
+
+
+def imported(name: str, path: Path, modules: dict[str, Path]) -> Iterator[str]:
+    """Every module `name` imports, at any depth of its code (in functions too, and under
+    TYPE_CHECKING): `from X import Y` is module X.Y where that is a module, else X."""
+    package = name if path.stem == "__init__" else name.rpartition(".")[0]
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            yield from (alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            base = node.module or ""
+            if node.level:
+                parts = package.split(".")[: len(package.split(".")) - node.level + 1]
+                base = ".".join([*parts, *([node.module] if node.module else [])])
+            for alias in node.names:
+                yield f"{base}.{alias.name}" if f"{base}.{alias.name}" in modules else base
+
+
+def test_no_backend_module_is_imported_outside_the_stores() -> None:
+    """What differs between stores is declared on Store (graph/stores/base.py) and
+    implemented once per store; everything else sees only that."""
+    modules = package_modules()
+    leaks = [
+        f"{name} imports {target}"
+        for name, path in modules.items()
+        if not in_stores(name)
+        for target in imported(name, path, modules)
+        if target in BACKEND_MODULES or target.split(".")[0] in {"ladybug", "neo4j"}
+    ]
+    assert leaks == []
+    # The rule reads the stores' own imports the same way: they do import the backends.
+    stores = {t for n, p in modules.items() if in_stores(n) for t in imported(n, p, modules)}
+    assert stores >= BACKEND_MODULES
+
+
+def test_the_package_has_no_import_cycle() -> None:
+    modules = package_modules()
+    graph = nx.DiGraph()
+    graph.add_nodes_from(modules)
+    for name, path in modules.items():
+        graph.add_edges_from(
+            (name, target) for target in imported(name, path, modules) if target in modules
+        )
+    graph.remove_edges_from(nx.selfloop_edges(graph))
+    cycles = [sorted(c) for c in nx.strongly_connected_components(graph) if len(c) > 1]
+    assert cycles == []
+    assert graph.has_edge("reachgraph.client", "reachgraph.export.scope")  # edges were read

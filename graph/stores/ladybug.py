@@ -166,6 +166,7 @@ def _one_statement(cypher: str) -> None:
 
 class LadybugStore(Store):
     backend = "ladybug"
+    local_data_version = True  # two stat() calls
 
     def __init__(
         self, path: str | Path | None, *, read_only: bool = False, schema: Schema | None = None

@@ -33,23 +33,7 @@ from ..errors import (
 )
 from ..schema import Schema
 from .base import QueryResult, Store, node_value, relationship_value
-
-#: The label every node carries beside its kind: one uniqueness constraint on it makes
-#: keys unique across the whole graph and lets a query find any node by key.
-ENTITY = "Entity"
-
-
-def constraints(schema: Schema) -> list[str]:
-    """The constraints and indexes Neo4j needs for the schema."""
-    statements = [
-        f"CREATE CONSTRAINT entity_key IF NOT EXISTS FOR (n:{ENTITY}) REQUIRE n.key IS UNIQUE"
-    ]
-    for kind in schema.nodes:
-        statements.append(
-            f"CREATE CONSTRAINT {kind.lower()}_key IF NOT EXISTS "
-            f"FOR (n:{kind}) REQUIRE n.key IS UNIQUE"
-        )
-    return statements
+from .neo4j_layout import ENTITY, constraints
 
 
 def _native(value: Any) -> Any:

@@ -6,31 +6,32 @@ from __future__ import annotations
 import itertools
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping
-from typing import Any, Protocol, runtime_checkable
+from typing import Any, Protocol
 
 import networkx as nx
 import pandas as pd
 from pydantic import BaseModel
 
-from ..client import ReachGraph
 from ..graph.errors import QueryError
-from ..graph.stores import Store
+from ..graph.stores import FrameReader, Store
 from ..paths import Path as AnswerPath
 from .attributes import Edge, Node, edge_types, node_types
 from .frames import _frames
 
 
-@runtime_checkable
-class _FrameReader(Protocol):
-    """A store that reads a whole table as a DataFrame, faster than `Store.read`."""
+class Graph(Protocol):
+    """What an export reads through: a ReachGraph (reachgraph/client.py), whose
+    `to_networkx` and `to_pandas` call this module, so this module does not import it."""
 
-    def read_frame(self, cypher: str) -> pd.DataFrame: ...
+    store: Store
+
+    def kind_of(self, key: str) -> str: ...
 
 
 def _columns(store: Store, cypher: str, types: list[str]) -> list[list[Any]]:
     """The columns of a trusted whole-table read, each a list of Python values of its
     schema type (None where unset), through `read_frame` where the store has it."""
-    if not isinstance(store, _FrameReader):
+    if not isinstance(store, FrameReader):
         rows = store.read(cypher).rows
         return [list(column) for column in zip(*rows, strict=True)] if rows else [[] for _ in types]
     frame = store.read_frame(cypher)
@@ -111,7 +112,7 @@ def _edge_attrs(
     return start, end, rel_type, attrs
 
 
-def _by_kind(graph: ReachGraph, keys: Iterable[str]) -> dict[str, dict[str, Any]]:
+def _by_kind(graph: Graph, keys: Iterable[str]) -> dict[str, dict[str, Any]]:
     """The nodes with these keys (unknown keys are left out), as the store returns them:
     one read per kind."""
     wanted = sorted(set(keys))
@@ -124,7 +125,7 @@ def _by_kind(graph: ReachGraph, keys: Iterable[str]) -> dict[str, dict[str, Any]
     return found
 
 
-def _between(graph: ReachGraph, nodes: Mapping[str, Mapping[str, Any]]) -> list[Edge]:
+def _between(graph: Graph, nodes: Mapping[str, Mapping[str, Any]]) -> list[Edge]:
     """Every relationship between these nodes (as `_by_kind` gives them): per kind, the
     relationships leaving its nodes whose end is one of them."""
     types = edge_types(graph.store.schema)
@@ -144,7 +145,7 @@ def _between(graph: ReachGraph, nodes: Mapping[str, Mapping[str, Any]]) -> list[
     return edges
 
 
-def _around(graph: ReachGraph, key: str, depth: int) -> tuple[list[Node], list[Edge]]:
+def _around(graph: Graph, key: str, depth: int) -> tuple[list[Node], list[Edge]]:
     """The nodes within `depth` steps of `key` (either direction) and every relationship
     between them: one read per kind and step, then one per kind for the relationships."""
     if depth < 1:
@@ -184,7 +185,7 @@ def _paths(value: Any) -> Iterator[AnswerPath]:
             yield from _paths(item)
 
 
-def _on_paths(graph: ReachGraph, answers: list[BaseModel]) -> tuple[list[Node], list[Edge]]:
+def _on_paths(graph: Graph, answers: list[BaseModel]) -> tuple[list[Node], list[Edge]]:
     """The nodes and relationships on the answers' paths, read afresh from the store."""
     keys: dict[str, None] = {}
     steps: set[tuple[str, str, str]] = set()
@@ -199,7 +200,7 @@ def _on_paths(graph: ReachGraph, answers: list[BaseModel]) -> tuple[list[Node], 
 
 
 def _collect(
-    graph: ReachGraph, around: str | None, depth: int, answers: list[BaseModel] | None
+    graph: Graph, around: str | None, depth: int, answers: list[BaseModel] | None
 ) -> tuple[list[Node], list[Edge]]:
     if around is not None and answers is not None:
         raise QueryError("export around a node or the paths of answers, not both")
@@ -211,7 +212,7 @@ def _collect(
 
 
 def to_networkx(
-    graph: ReachGraph,
+    graph: Graph,
     *,
     around: str | None = None,
     depth: int = 1,
@@ -227,7 +228,7 @@ def to_networkx(
 
 
 def to_pandas(
-    graph: ReachGraph,
+    graph: Graph,
     *,
     around: str | None = None,
     depth: int = 1,
