@@ -39,7 +39,8 @@ from rich.table import Table
 
 from reachgraph.graph.schema import Schema, load_schema
 from reachgraph.graph.stores import Store, open_store
-from reachgraph.graph.stores.ladybug import DB_FILE, ddl
+from reachgraph.graph.stores.ladybug import DB_FILE
+from reachgraph.graph.stores.ladybug_layout import ddl
 from reachgraph.graph.stores.neo4j import Neo4jStore
 from reachgraph.graph.stores.neo4j_layout import ENTITY
 from reachgraph.ingest import load, read_inputs, validate
