@@ -12,6 +12,7 @@ from __future__ import annotations
 import ast
 import json
 import os
+import shutil
 import subprocess
 import sys
 import tomllib
@@ -78,12 +79,18 @@ def test_the_editable_install_maps_the_top_level_folders() -> None:
 
 @pytest.fixture(scope="module")
 def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The wheel built from the tree, as `pip wheel .` builds it (setuptools from the venv)."""
+    """The wheel built, as `pip wheel .` builds it (setuptools from the venv), from a copy of
+    the tracked files: a build/ folder left in the tree by an earlier build would add the
+    modules it still holds to the wheel."""
+    source = tmp_path_factory.mktemp("source")
+    for path in tracked():
+        (source / path).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(ROOT / path, source / path)
     out = tmp_path_factory.mktemp("wheel")
     pip_wheel = [sys.executable, "-m", "pip", "wheel", ".", "-q", "--no-deps"]
     subprocess.run(
         [*pip_wheel, "--no-build-isolation", "--wheel-dir", str(out)],
-        cwd=ROOT,
+        cwd=source,
         check=True,
         capture_output=True,
     )
@@ -93,12 +100,13 @@ def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def test_the_wheel_holds_every_tracked_file_of_the_package_folders(wheel: Path) -> None:
     """Modules, named queries, the schema, the explorer and the bundled data all ship."""
-    names = set(zipfile.ZipFile(wheel).namelist())
+    names = {n for n in zipfile.ZipFile(wheel).namelist() if not n.startswith("reachgraph-")}
     expected = {
         path if path.startswith("reachgraph/") else f"reachgraph/{path}"
         for path in tracked("--", *FOLDERS)
     }
-    assert expected - names == set()
+    assert expected - names == set()  # nothing missing
+    assert names - expected == set()  # and nothing else
     assert "reachgraph/queries/reach.cypher" in names
     assert "reachgraph/data/bulk/transparency-reports-2009-2013.csv.gz" in names
 
