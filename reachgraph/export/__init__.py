@@ -30,6 +30,9 @@ as the format gives them (text in CSV).
 
 Writers produce the file in chunks (`iter_export`), so a large graph is never held a second
 time as text.
+
+The parts: `scope` (what an export holds, read from the store), `attributes` (from the
+schema), `frames` (pandas), `formats`, `write` and `read`.
 """
 
 from .attributes import edge_types, node_types
