@@ -53,9 +53,9 @@ async def etag(request: Request, response: Response, graph: Graph) -> None:
 
 
 async def data_version(graph: ReachGraph) -> str:
-    """The graph's data version without holding up the event loop: LadybugDB's is two
-    stat() calls, cheaper here than a trip through the thread pool; Neo4j's asks the server."""
-    if graph.store.backend == "ladybug":
+    """The graph's data version without holding up the event loop: asked directly where the
+    store reads it locally (cheaper than a trip through the thread pool), else in a thread."""
+    if graph.store.local_data_version:
         return graph.data_version()
     return await run_in_threadpool(graph.data_version)
 

@@ -79,9 +79,9 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-import reachgraph
 from reachgraph.api.app import create_app
 from reachgraph.client import ReachGraph
+from reachgraph.data import BUNDLED
 from reachgraph.graph.stores import open_store
 from reachgraph.ingest import load, read_inputs, validate
 from reachgraph.ingest.generate import generate, write_tables
@@ -89,7 +89,6 @@ from reachgraph.questions import row_model
 from reachgraph.settings import Settings
 
 console = Console(width=190)
-BUNDLED = Path(reachgraph.__file__).parent / "data"
 HOST = "127.0.0.1"
 MODES = ("direct", "ASGI", "HTTP", "HTTP xC")
 SYNTHETIC_DAY = "2020-06-01"

@@ -39,10 +39,13 @@ from rich.table import Table
 
 from reachgraph.graph.schema import Schema, load_schema
 from reachgraph.graph.stores import Store, open_store
-from reachgraph.graph.stores.ladybug import DB_FILE, ddl
-from reachgraph.graph.stores.neo4j import ENTITY, Neo4jStore
+from reachgraph.graph.stores.ladybug import DB_FILE
+from reachgraph.graph.stores.ladybug_layout import ddl
+from reachgraph.graph.stores.neo4j import Neo4jStore
+from reachgraph.graph.stores.neo4j_layout import ENTITY
 from reachgraph.ingest import load, read_inputs, validate
-from reachgraph.ingest.generate import COMPANIES_FOR_1M, generate, write_tables
+from reachgraph.ingest.generate import generate, write_tables
+from reachgraph.ingest.synthetic.shape import COMPANIES_FOR_1M
 from reachgraph.ingest.validate import Valid
 
 console = Console(width=120)

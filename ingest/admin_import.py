@@ -29,7 +29,7 @@ import pandas as pd
 from ..graph.errors import ReachgraphError
 from ..graph.schema import Property, Schema
 from ..graph.stores import Store, open_store
-from ..graph.stores.neo4j import ENTITY, constraints
+from ..graph.stores.neo4j_layout import ENTITY, constraints
 from .derive import DERIVED
 from .load import load
 from .validate import Valid

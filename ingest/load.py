@@ -18,9 +18,9 @@ import numpy as np
 import pandas as pd
 
 from ..graph.schema import Property
-from ..graph.stores import Store
+from ..graph.stores import FrameReader, Store
 from .derive import DERIVED, rederive
-from .validate import FrameReader, Valid
+from .validate import Valid
 
 #: Called after each table is written: (what, rows written).
 Progress = Callable[[str, int], None]

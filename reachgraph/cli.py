@@ -25,6 +25,7 @@ from rich.progress import (
 
 from .client import ReachGraph
 from .coverage import coverage
+from .data import BUNDLED
 from .graph.errors import ReachgraphError
 from .graph.stores import QueryResult, Store, open_store
 from .output import Format, print_answers, print_result
@@ -50,7 +51,6 @@ StoreOption = Annotated[
     ),
 ]
 FormatOption = Annotated[Format, typer.Option("--format", "-f", help="Output format.")]
-BUNDLED = Path(__file__).parent / "data"
 
 
 def _open(store: str | None, *, read_only: bool = False) -> Store:
@@ -487,7 +487,7 @@ def export(
     reachgraph export -f node-link --around skype --depth 2 > skype.json
     """
     from .client import ReachGraph
-    from .export import iter_export
+    from .export.write import iter_export
 
     if out is None and fmt is ExportFormat.csv:
         raise typer.BadParameter("csv writes a zip file: give --out PATH", param_hint="--out")

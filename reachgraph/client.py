@@ -418,7 +418,7 @@ class ReachGraph:
                 self._graph = (version, Graph.read(self.store))
             return self._graph[1]
 
-    # -- exports (reachgraph/export.py) ---------------------------------------------------
+    # -- exports (reachgraph/export/) ------------------------------------------------------
 
     def to_networkx(
         self,
@@ -430,7 +430,7 @@ class ReachGraph:
         """The whole graph, the nodes within `depth` steps of `around` and the relationships
         between them, or what lies on the paths of `answers` (of `ask`), as a MultiDiGraph:
         nodes by key, edges keyed by type, typed attributes (see reachgraph.export)."""
-        from .export import to_networkx
+        from .export.scope import to_networkx
 
         return to_networkx(self, around=around, depth=depth, answers=answers)
 
@@ -442,7 +442,7 @@ class ReachGraph:
         answers: list[BaseModel] | None = None,
     ) -> tuple[pd.DataFrame, pd.DataFrame]:
         """The same as `to_networkx`, as two DataFrames: nodes and edges."""
-        from .export import to_pandas
+        from .export.scope import to_pandas
 
         return to_pandas(self, around=around, depth=depth, answers=answers)
 

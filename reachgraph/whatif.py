@@ -27,8 +27,7 @@ import pandas as pd
 from pydantic import BaseModel, Field
 
 from .graph.errors import QueryError
-from .graph.stores import Store
-from .graph.stores.ladybug import LadybugStore
+from .graph.stores import Store, scratch_store
 from .ingest.derive import Deriver, Edge, Graph, rederive
 from .queries import named
 from .questions import Hypothesis, _one_per_answer, _shape, ask, row_model
@@ -235,7 +234,7 @@ def hypothetical(
     """A scratch in-memory store holding the store's curated graph (or `graph`, read from
     it before) with the changes made and REACHES derived anew: ask it any question."""
     changed = apply(graph or Graph.read(store), changes)
-    scratch = LadybugStore(None, schema=store.schema)
+    scratch = scratch_store(store.schema)
     try:
         scratch.apply_schema()
         _write(changed, scratch)

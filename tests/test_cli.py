@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -38,6 +39,19 @@ def test_a_stopped_neo4j_is_one_line_that_says_what_to_do() -> None:
     assert done.returncode == 1
     assert "Traceback" not in done.stderr
     assert "cannot reach Neo4j at bolt://127.0.0.1:9" in done.stderr
+
+
+def test_an_unreachable_neo4j_is_one_line_with_no_driver_log_before_it() -> None:
+    """neo4j:// first asks for a routing table; the driver logs its failure, which used to
+    print a raw "Unable to retrieve routing information" line before the message."""
+    with socket.socket() as probe:  # a port nothing listens on: bound, then closed
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    done = run("stats", "--store", f"neo4j://127.0.0.1:{port}")
+    assert done.returncode == 1
+    assert done.stderr.count("\n") == 1, done.stderr
+    assert done.stderr.startswith(f"error: cannot reach Neo4j at neo4j://127.0.0.1:{port};")
+    assert "REACHGRAPH_STORE" in done.stderr
 
 
 def test_a_wrong_neo4j_password_says_which_setting_to_fix(neo4j_uri: str) -> None:

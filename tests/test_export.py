@@ -1,4 +1,4 @@
-"""Exports (reachgraph/export.py): the graph as networkx and pandas, files in four formats that
+"""Exports (reachgraph/export/): the graph as networkx and pandas, files in four formats that
 read back to the same typed graph, the neighbourhood and answer-path scopes, the CLI and the
 API. Expected values come from the store, read another way, never from a list kept here."""
 

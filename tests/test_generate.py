@@ -20,7 +20,8 @@ from reachgraph.graph.schema import load_schema
 from reachgraph.graph.stores import open_store
 from reachgraph.ingest import load, read_inputs, validate
 from reachgraph.ingest.admin_import import AdminImport, write_admin_import
-from reachgraph.ingest.generate import COMPANIES_FOR_1M, DEPTHS, generate, write_tables
+from reachgraph.ingest.generate import generate, write_tables
+from reachgraph.ingest.synthetic.shape import COMPANIES_FOR_1M, DEPTHS
 from reachgraph.ingest.validate import Valid
 
 CLI = str(Path(sys.executable).parent / "reachgraph")

@@ -17,12 +17,8 @@ import pytest
 
 from reachgraph.graph.stores import Store
 from reachgraph.ingest import IngestFailed, load, read_inputs, validate
-from reachgraph.ingest.transparency import (
-    COLUMNS,
-    DEFAULT_TABLE,
-    country_code,
-    import_transparency,
-)
+from reachgraph.ingest.transparency import DEFAULT_TABLE, import_transparency
+from reachgraph.ingest.transparency_compilation import COLUMNS, country_code
 from reachgraph.questions import ask
 from tests.graph_dump import differences, dump
 

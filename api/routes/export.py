@@ -11,7 +11,8 @@ from fastapi import APIRouter, Depends, Path, Query, Response
 from fastapi.responses import StreamingResponse
 
 from ...client import MAX_DEPTH
-from ...export import MEDIA_TYPES, SUFFIXES, iter_export
+from ...export.formats import MEDIA_TYPES, SUFFIXES
+from ...export.write import iter_export
 from ..caching import NOT_MODIFIED, etag
 from ..deps import Graph
 from ..problems import RESPONSES, responses

@@ -5,11 +5,20 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 from ..errors import ConfigError
-from .base import Counts, QueryResult, Store
+from ..schema import Schema
+from .base import Counts, FrameReader, QueryResult, Store
 
 NEO4J_SCHEMES = ("neo4j", "neo4j+s", "neo4j+ssc", "bolt", "bolt+s", "bolt+ssc")
 
-__all__ = ["NEO4J_SCHEMES", "Counts", "QueryResult", "Store", "open_store"]
+__all__ = [
+    "NEO4J_SCHEMES",
+    "Counts",
+    "FrameReader",
+    "QueryResult",
+    "Store",
+    "open_store",
+    "scratch_store",
+]
 
 
 def open_store(
@@ -40,3 +49,11 @@ def open_store(
     from .ladybug import LadybugStore
 
     return LadybugStore(location, read_only=read_only)
+
+
+def scratch_store(schema: Schema) -> Store:
+    """An empty in-memory store with `schema`, whatever store the data comes from: the
+    embedded one, which needs no server and is gone when closed (what-if questions)."""
+    from .ladybug import LadybugStore
+
+    return LadybugStore(None, schema=schema)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol, runtime_checkable
 
 import pandas as pd
 
@@ -56,6 +56,9 @@ class Store(ABC):
     """
 
     backend: str
+    #: Whether `data_version` answers from local state, cheaply enough to ask on an event
+    #: loop (the API does, per request); else it asks a server and is run in a thread.
+    local_data_version: bool = False
 
     def __init__(self, schema: Schema | None = None) -> None:
         self.schema = schema or load_schema()
@@ -185,3 +188,11 @@ class Store(ABC):
         if kind_or_type in self.schema.nodes:
             return list(self.schema.nodes[kind_or_type].properties)
         return list(self.schema.relationships[kind_or_type].properties)
+
+
+@runtime_checkable
+class FrameReader(Protocol):
+    """What a store can do besides `Store`: read a whole table as a DataFrame, faster than
+    `Store.read` (the embedded store can; exports and ingest checks use it where it is)."""
+
+    def read_frame(self, cypher: str) -> pd.DataFrame: ...

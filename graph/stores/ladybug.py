@@ -24,40 +24,10 @@ import pandas as pd
 from ..errors import QueryError, QueryRefused, QueryTimeout, StoreUnavailable, WriteRefused
 from ..schema import Property, Schema
 from .base import QueryResult, Store, node_value, relationship_value
+from .ladybug_guard import _one_statement, guard_read
+from .ladybug_layout import _TYPES, ddl
 
 DB_FILE = "graph.lbug"
-
-_TYPES = {
-    "string": "STRING",
-    "text": "STRING",
-    "date": "DATE",
-    "integer": "INT64",
-    "float": "DOUBLE",
-    "boolean": "BOOLEAN",
-    "string_list": "STRING[]",
-}
-
-
-def _column(name: str, prop: Property) -> str:
-    return f"{name} {_TYPES[prop.type]}"
-
-
-def ddl(schema: Schema) -> list[str]:
-    """The CREATE statements for every node and relationship table of the schema."""
-    statements = []
-    for kind in schema.nodes.values():
-        columns = [
-            _column(name, prop) + (" PRIMARY KEY" if name == "key" else "")
-            for name, prop in kind.properties.items()
-        ]
-        statements.append(f"CREATE NODE TABLE IF NOT EXISTS {kind.name}({', '.join(columns)})")
-    for rel in schema.relationships.values():
-        pairs = [f"FROM {start} TO {end}" for start, end in rel.pairs]
-        columns = [_column(name, prop) for name, prop in rel.properties.items()]
-        statements.append(
-            f"CREATE REL TABLE IF NOT EXISTS {rel.name}({', '.join(pairs + columns)})"
-        )
-    return statements
 
 
 def _id(internal: Mapping[str, int]) -> str:
@@ -103,47 +73,6 @@ def _classify(error: Exception, cypher: str) -> Exception:
     return QueryError(message)
 
 
-#: Comments, blanked to a space before a query's words are read, and string literals and
-#: quoted names, blanked to `''`: so `RETURN 'COPY'` or `// LOAD` contain no word that
-#: matters. A line comment ends at CR or LF, as LadybugDB's lexer ends it.
-_COMMENTS = r"//[^\n\r]*|/\*.*?\*/"
-_QUOTED = r"'(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\"|`[^`]*`"
-_LITERALS = re.compile(f"({_COMMENTS})|{_QUOTED}", re.S)
-
-
-def _keyword(word: str) -> re.Pattern[str]:
-    """Where `word` stands as a keyword in code: not inside a longer identifier, not a
-    property (`n.load`) or a parameter (`$load`). Only an ASCII letter or `_` before it
-    makes it part of a name: LadybugDB's lexer splits `LIMIT 1LOAD FROM ...` and
-    `1e3LOAD` into a number and the keyword, so a digit before it does not hide it."""
-    return re.compile(rf"(?<![A-Za-z_.$]){word}(?![A-Za-z0-9_])", re.IGNORECASE)
-
-
-_FIRST = re.compile(r"\s*([A-Za-z_][A-Za-z0-9_]*)")
-_LOAD = _keyword("LOAD")
-_CALL = _keyword("CALL")
-#: What a CALL the door runs looks like: a bare function name and its arguments.
-_CALLED = re.compile(r"\s*([A-Za-z_][A-Za-z0-9_]*)\s*(\(?)")
-
-#: How a read query begins. Whatever else a statement starts with either writes (refused by
-#: the read-only transaction anyway) or is let through by it while it acts: COPY ... TO
-#: writes files, EXPORT/IMPORT DATABASE, ATTACH/DETACH/USE reach other databases,
-#: BEGIN/COMMIT/ROLLBACK end the read-only transaction, INSTALL fetches code, and
-#: CHECKPOINT on a read-only database crashes the process.
-READ_STARTS = ("MATCH", "OPTIONAL", "UNWIND", "WITH", "RETURN", "CALL")
-_WRITE_STARTS = ("CREATE", "MERGE", "SET", "DELETE", "DETACH", "REMOVE", "FOREACH", "DROP", "ALTER")
-
-#: The table functions a read query may CALL: they describe the graph and nothing else.
-READ_FUNCTIONS = frozenset({"show_tables", "table_info", "show_connection", "db_version"})
-
-#: LadybugDB 0.22 crashes the process on `ORDER BY ... SKIP n LIMIT m` when n passes the
-#: number of rows by about 17,000; a SKIP up to this is safe whatever the rows.
-MAX_SKIP = 10_000
-_SKIP = _keyword("SKIP")
-#: The amount after SKIP, and what follows it: an operator, or a letter or digit that
-#: continues it (`1e5`), makes it an expression.
-_AMOUNT = re.compile(r"\s*(\d+|\$[A-Za-z0-9_]+)?(\s*[-+*/%^(.\[]|[A-Za-z0-9_])?")
-
 #: How long a read-only store waits for a writer in another process to finish rewriting the
 #: database file before it answers StoreUnavailable.
 REOPEN_WAIT = 5.0
@@ -152,20 +81,9 @@ REOPEN_WAIT = 5.0
 Stamps = tuple[tuple[int, int] | None, ...]
 
 
-def _code(cypher: str) -> str:
-    return _LITERALS.sub(lambda m: " " if m.group(1) else " '' ", cypher)
-
-
-def _one_statement(cypher: str) -> None:
-    """LadybugDB runs every statement of `a; b`, and `COMMIT; CREATE ...` would end the
-    read-only transaction before writing: a read is one statement."""
-    rest = _code(cypher).partition(";")[2]
-    if rest.strip(" \t\r\n;"):
-        raise QueryError("one statement per query: remove the ';' between statements")
-
-
 class LadybugStore(Store):
     backend = "ladybug"
+    local_data_version = True  # two stat() calls
 
     def __init__(
         self, path: str | Path | None, *, read_only: bool = False, schema: Schema | None = None
@@ -435,47 +353,8 @@ class LadybugStore(Store):
         return frame
 
     def guard_read(self, cypher: str, params: Mapping[str, Any] | None = None) -> None:
-        """LadybugDB cannot say what a statement does before running it, and its read-only
-        transaction lets some statements act (see READ_STARTS); so read the query's words,
-        outside comments and literals: it must start like a read, LOAD (FROM a file or an
-        extension) is refused, CALL runs only READ_FUNCTIONS, named plainly, and changes no
-        setting, and SKIP stays within MAX_SKIP. Where the words are unclear (a quoted name
-        after CALL, a SKIP amount glued to letters) the query is refused."""
-        _one_statement(cypher)
-        code = _code(cypher)
-        start = _FIRST.match(code)
-        first = start.group(1).upper() if start else ""
-        if _LOAD.search(code):
-            raise QueryRefused("LOAD is not allowed here: it reads files or loads extensions")
-        if first in _WRITE_STARTS:
-            raise WriteRefused(f"writes are not allowed here: {first} changes the graph")
-        if first not in READ_STARTS:
-            raise QueryRefused(
-                f"{first or 'this'} is not allowed here: a read query starts with "
-                "MATCH, OPTIONAL MATCH, UNWIND, WITH, RETURN or CALL"
-            )
-        for skip in _SKIP.finditer(code):
-            found = _AMOUNT.match(code, skip.end())
-            amount, operator = found.groups() if found else (None, None)
-            value = (params or {}).get(amount[1:]) if amount and amount.startswith("$") else amount
-            if operator or not str(value).isdigit() or int(str(value)) > MAX_SKIP:
-                raise QueryRefused(
-                    f"SKIP takes a whole number up to {MAX_SKIP} here (a literal or a "
-                    "parameter): LadybugDB 0.22 crashes on larger ones after ORDER BY"
-                )
-        allowed = ", ".join(sorted(READ_FUNCTIONS))
-        for call in _CALL.finditer(code):
-            called = _CALLED.match(code, call.end())
-            name = called.group(1) if called else ""
-            opens = bool(called and called.group(2))
-            rest = code[called.end() :] if called else ""
-            if name and not opens and rest.lstrip().startswith("="):
-                raise QueryRefused(f"CALL {name}=... changes a setting; not allowed here")
-            if name.lower() not in READ_FUNCTIONS or not opens:
-                raise QueryRefused(
-                    f"CALL {name or '...'} is not allowed here: CALL runs only these table "
-                    f"functions, named without quotes: {allowed}"
-                )
+        """Read the query's words, as graph/stores/ladybug_guard.py says."""
+        guard_read(cypher, params)
 
     def _end_read_transaction(self) -> None:
         try:

@@ -7,6 +7,7 @@ readers, and run in READ access mode, in which the server refuses writes.
 
 from __future__ import annotations
 
+import logging
 import warnings
 from collections.abc import Iterator, Mapping
 from typing import Any
@@ -33,23 +34,13 @@ from ..errors import (
 )
 from ..schema import Schema
 from .base import QueryResult, Store, node_value, relationship_value
+from .neo4j_layout import ENTITY, constraints
 
-#: The label every node carries beside its kind: one uniqueness constraint on it makes
-#: keys unique across the whole graph and lets a query find any node by key.
-ENTITY = "Entity"
-
-
-def constraints(schema: Schema) -> list[str]:
-    """The constraints and indexes Neo4j needs for the schema."""
-    statements = [
-        f"CREATE CONSTRAINT entity_key IF NOT EXISTS FOR (n:{ENTITY}) REQUIRE n.key IS UNIQUE"
-    ]
-    for kind in schema.nodes:
-        statements.append(
-            f"CREATE CONSTRAINT {kind.lower()}_key IF NOT EXISTS "
-            f"FOR (n:{kind}) REQUIRE n.key IS UNIQUE"
-        )
-    return statements
+# The driver logs what it retries ("Unable to retrieve routing information") on its `neo4j`
+# logger; where the application configures no logging (the command line), Python's
+# last-resort handler would print that raw line before the store's own message. A
+# NullHandler stops that; a configured root handler (the API's) still gets the records.
+logging.getLogger("neo4j").addHandler(logging.NullHandler())
 
 
 def _native(value: Any) -> Any:
@@ -171,7 +162,8 @@ class Neo4jStore(Store):
             ) from error
         except (ServiceUnavailable, OSError) as error:
             raise StoreUnavailable(
-                f"cannot reach Neo4j at {uri}; is the server running? "
+                f"cannot reach Neo4j at {uri}; is the server running, and is that its "
+                "host and Bolt port (--store or REACHGRAPH_STORE)? "
                 "(scripts/neo4j-test-server start runs a local one)"
             ) from error
         except (ConfigurationError, ValueError) as error:

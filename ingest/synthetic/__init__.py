@@ -1,0 +1,1 @@
+"""The steps of the synthetic-graph generator (ingest/generate.py), one concern a module."""
