@@ -16,6 +16,7 @@ from typing import Any
 
 import pytest
 from py2neo import Graph, Node
+from py2neo.errors import ClientError
 
 from reachgraph.graph.stores import Store, open_store
 from reachgraph.ingest import load, read_inputs, validate
@@ -91,6 +92,32 @@ def test_py2neo_reads_control_chain_nodes_as_its_own_node_type(
             (n.has_label(m["_kind"]), n["key"])
             for n, m in zip(theirs["path_nodes"], mine["path_nodes"], strict=True)
         ] == [(True, m["key"]) for m in mine["path_nodes"]]
+
+
+def test_py2neo_cannot_send_a_datetime_with_a_time_zone(neo4j_uri: str) -> None:
+    """No named query takes one (their parameters are strings, dates and lists of strings,
+    which all round-trip), but a researcher's own script may: py2neo 2021.2's packer fails
+    on the client before anything is sent. Read back, it comes as interchange.time.DateTime
+    with its zone, but to_native() drops the zone."""
+    graph = Graph(neo4j_uri, auth=("neo4j", PASSWORD))
+    moment = datetime.datetime(2017, 11, 15, 12, 0, tzinfo=datetime.UTC)
+    with pytest.raises(TypeError, match="utcoffset"):
+        graph.evaluate("RETURN toString($moment)", moment=moment)
+    read = graph.evaluate("RETURN datetime('2017-11-15T12:00Z')")
+    assert read.tzinfo is not None
+    assert read.to_native() == moment.replace(tzinfo=None)
+
+
+def test_py2neo_readonly_transaction_refuses_a_write(neo4j_uri: str, neo4j_bundled: Store) -> None:
+    graph = Graph(neo4j_uri, auth=("neo4j", PASSWORD))
+    tx = graph.begin(readonly=True)
+    with pytest.raises(ClientError) as refused:
+        tx.run("CREATE (n:X)")
+        graph.commit(tx)
+    assert str(refused.value) == (
+        "[Statement.AccessMode] Writing in read access mode not allowed. Attempted write to neo4j"
+    )
+    assert neo4j_bundled.read("MATCH (n:X) RETURN count(n)").rows == [[0]]
 
 
 # ---------------------------------------------------------------------------- cypher-shell
