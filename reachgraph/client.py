@@ -22,7 +22,7 @@ from .coverage import Coverage, coverage
 from .graph.errors import NotFound, QueryError
 from .graph.schema import NodeKind, Property, fold
 from .graph.stores import Counts, QueryResult, Store, open_store
-from .ingest.derive import Graph
+from .ingest.curated_graph import Graph
 from .models import (
     Change,
     CypherAnswer,

@@ -28,7 +28,8 @@ from pydantic import BaseModel, Field
 
 from .graph.errors import QueryError
 from .graph.stores import Store, scratch_store
-from .ingest.derive import Deriver, Edge, Graph, rederive
+from .ingest.curated_graph import Edge, Graph
+from .ingest.derive import Deriver, rederive
 from .queries import named
 from .questions import Hypothesis, _one_per_answer, _shape, ask, row_model
 

@@ -218,10 +218,10 @@ def test_the_package_has_no_import_cycle() -> None:
     assert graph.has_edge("reachgraph.client", "reachgraph.export.scope")  # edges were read
 
 
-#: Modules still over LONGEST, each being changed on another branch as this was written (the
-#: CLI's output, paging in the client, the derivation of REACHES): split once those land, and
-#: take them off this list, which the test keeps exact.
-NOT_YET_SPLIT = ("reachgraph/cli.py", "reachgraph/client.py", "ingest/derive.py")
+#: Modules still over LONGEST, each changed on another branch as this was written (the CLI's
+#: output, paging in the client): split them next, and take them off this list, which the
+#: test keeps exact.
+NOT_YET_SPLIT = ("reachgraph/cli.py", "reachgraph/client.py")
 
 
 def test_no_module_is_over_400_lines() -> None:

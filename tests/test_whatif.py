@@ -15,7 +15,7 @@ import pytest
 
 from reachgraph.graph.errors import QueryError
 from reachgraph.graph.stores import Store
-from reachgraph.ingest.derive import Graph
+from reachgraph.ingest.curated_graph import Graph
 from reachgraph.questions import Hypothesis, ask
 from reachgraph.whatif import affected, hypothetical, overlay, what_if
 
