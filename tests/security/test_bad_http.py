@@ -5,7 +5,8 @@ content types to the POST routes, on both stores (the bundled dataset).
 Pass: no answer is a 5xx; an invalid input is a 4xx problem+json; no invalid input is answered
 200 with an empty list. A few inputs are valid though odd (an injection string as the value of
 a filter or a search): they may be answered 200, and then a filter's answer must be empty
-and a search's must hold only entities that contain the text, rather than the whole graph. Every case goes into hostile.FIGURES for the table at the end of the run.
+and a search's must hold only entities that contain the text, rather than the whole graph.
+Every case goes into hostile.FIGURES for the table at the end of the run.
 """
 
 from __future__ import annotations
