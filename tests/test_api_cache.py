@@ -204,8 +204,11 @@ def test_a_hit_whose_entry_is_dropped_while_the_version_is_asked_is_still_served
     async def send(message: Any) -> None:
         sent.append(message)
 
+    async def receive() -> dict[str, Any]:
+        raise AssertionError("a hit reads no body")
+
     scope = {"type": "http", "method": "GET", "path": "/answer", "query_string": b"", "headers": []}
-    asyncio.run(cache(scope, lambda: None, send))  # type: ignore[arg-type]
+    asyncio.run(cache(scope, receive, send))
     assert [m["type"] for m in sent] == ["http.response.start", "http.response.body"]
     assert sent[0]["status"] == 200 and sent[1]["body"] == b"old answer"
     assert list(cache.entries) == [("/other", b"")]

@@ -9,6 +9,7 @@ operation's strategy is run here with hypothesis directly.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 import schemathesis
@@ -75,7 +76,7 @@ def test_the_api_keeps_to_its_schema(
         database=None,
         suppress_health_check=list(HealthCheck),
     )
-    def keeps_to_schema(case: schemathesis.Case) -> None:
+    def keeps_to_schema(case: schemathesis.Case[Any]) -> None:
         case.call_and_validate(checks=CHECKS)
 
     keeps_to_schema()

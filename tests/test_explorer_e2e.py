@@ -235,8 +235,9 @@ def test_the_explorer_answers_as_the_api_does(chromium: str, server: str) -> Non
             hrefs = {}
             for i in range(links.count()):
                 link = links.nth(i).locator("a")
-                if link.count():
-                    hrefs[links.nth(i).get_attribute("data-key")] = link.get_attribute("href")
+                key = links.nth(i).get_attribute("data-key")
+                if link.count() and key is not None:
+                    hrefs[key] = link.get_attribute("href")
             assert hrefs, "no source is shown as a link"
             assert all(href == urls[key] for key, href in hrefs.items())
             assert set(hrefs) == {key for key, url in urls.items() if url}

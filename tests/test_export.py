@@ -206,9 +206,10 @@ def test_pandas_frames_hold_the_same_rows(bundled: Store, whole: nx.MultiDiGraph
 
 
 def most_connected(whole: nx.MultiDiGraph, kind: str) -> str:
-    return max(
+    found: str = max(
         (n for n, k in whole.nodes(data="kind") if k == kind), key=lambda n: (whole.degree(n), n)
     )
+    return found
 
 
 @pytest.mark.parametrize("depth", [1, 2, 3])
@@ -231,7 +232,8 @@ def test_around_a_node_is_every_node_within_depth_and_the_relationships_between_
 
 
 def answer_paths(answers: list[BaseModel]) -> tuple[set[str], set[tuple[str, str, str]]]:
-    keys, steps = set(), set()
+    keys: set[str] = set()
+    steps: set[tuple[str, str, str]] = set()
     for answer in answers:
         for path in getattr(answer, "paths", None) or [answer.path]:  # type: ignore[attr-defined]
             keys.update(path.nodes)

@@ -1309,7 +1309,11 @@ def test_every_problem_of_every_file_is_reported_at_once(
         ("Jurisdiction.csv", 3, "QQ", "jurisdiction_kind", "'country' is not one of"),
         ("broken.yaml", 2, None, None, "malformed YAML"),
     )
-    given = Case("several files", {n: textwrap.dedent(t) for n, t in files.items()}, wants)
+    given = Case(
+        "several files",
+        {n: textwrap.dedent(t) if isinstance(t, str) else t for n, t in files.items()},
+        wants,
+    )
     paths = write_case(folder, given)
     with open_store(str(location)) as store:
         assert_problems(ingest_in_process(paths, store), folder, wants)

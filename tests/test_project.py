@@ -69,7 +69,8 @@ def test_ruff_format_is_clean() -> None:
 
 
 def test_mypy_is_clean() -> None:
-    """mypy on the package as pyproject.toml maps it (scripts/typecheck says why a script)."""
+    """mypy strict on the package as pyproject.toml maps it, and on the tests (scripts/typecheck
+    says why a script)."""
     done = subprocess.run(
         [sys.executable, "scripts/typecheck"], cwd=ROOT, capture_output=True, text=True
     )

@@ -91,9 +91,9 @@ def test_exposure_is_what_a_traversal_finds(loaded: Loaded) -> None:
         for d in sample:
             answer = rg.exposure(d, day, standing="all")
             indexed = {
-                (a.jurisdiction, a.effect, a.rule)  # type: ignore[attr-defined]
+                (a.jurisdiction, a.effect, a.rule)
                 for a in [*answer.compelling, *answer.blocking]
-                if a.law in laws  # type: ignore[attr-defined]
+                if a.law in laws
             }
             walked = {
                 (j, graph.nodes[rule]["effect"], rule)

@@ -99,9 +99,9 @@ def test_the_difference_names_what_was_gained_lost_and_changed(bundled: Store) -
     answer = what_if(bundled, graph, CHANGES["skype sold"], "reach", params)
     real = ask(bundled, "reach", params)
     assert answer.overlay
-    lost = {(a.data, a.rule) for a in answer.lost}  # type: ignore[attr-defined]
+    lost = {(a.data, a.rule) for a in answer.lost}
     assert lost and {data for data, _ in lost} == {"skype-user-data-be-2012"}
-    assert {(a.data, a.rule) for a in answer.answers} == (  # type: ignore[attr-defined]
+    assert {(a.data, a.rule) for a in answer.answers} == (
         {(a.data, a.rule) for a in real} - lost  # type: ignore[attr-defined]
     )
     assert answer.gained == [] and answer.changed == []
@@ -112,9 +112,9 @@ def test_the_difference_names_what_was_gained_lost_and_changed(bundled: Store) -
         "exposure",
         {"data": "skype-user-data-be-2012", "as_of": datetime.date(2018, 6, 1)},
     )
-    lost_to = {(a.jurisdiction, a.effect) for a in moved.lost}  # type: ignore[attr-defined]
+    lost_to = {(a.jurisdiction, a.effect) for a in moved.lost}
     assert {("LU", "blocks"), ("LU", "compels")} <= lost_to  # no longer stored there
-    assert not any(a.jurisdiction == "LU" for a in moved.answers)  # type: ignore[attr-defined]
+    assert not any(a.jurisdiction == "LU" for a in moved.answers)
 
 
 def test_a_bad_change_is_refused_before_any_work(bundled: Store) -> None:

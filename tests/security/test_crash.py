@@ -34,6 +34,7 @@ import threading
 import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -261,7 +262,7 @@ def test_sigkilled_ingests_are_completed_exactly(versions: tuple[str, str, Versi
         if backend == "ladybug" and not (Path(location) / "graph.lbug").exists():
             # Killed before it created the database: the store is as it was, empty.
             assert start_empty, f"trial {number} (seed {seed}): the store's file is gone"
-            after = {name: [] for name in new}
+            after: dict[str, list[Any]] = {name: [] for name in new}
         else:
             after = read(location, backend)  # the store opens
         torn = [
