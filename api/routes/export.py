@@ -10,7 +10,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Path, Query, Response
 from fastapi.responses import StreamingResponse
 
-from ...client import MAX_DEPTH
+from ...entities import MAX_DEPTH
 from ...export.formats import MEDIA_TYPES, SUFFIXES
 from ...export.write import iter_export
 from ..caching import NOT_MODIFIED, etag

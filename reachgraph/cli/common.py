@@ -1,0 +1,42 @@
+"""What every command shares: the Typer app, the console for messages, the --store and
+--format options, and opening the store they name."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+from ..graph.stores import Store, open_store
+from ..output import Format
+from ..settings import Settings
+
+app = typer.Typer(
+    help="reachgraph: whose law reaches which data, on what basis, as of when, and who says so.",
+    no_args_is_help=True,
+    add_completion=False,
+)
+err = Console(stderr=True, soft_wrap=True)
+
+StoreOption = Annotated[
+    str | None,
+    typer.Option(
+        "--store",
+        help="A neo4j://, neo4j+s:// or bolt:// URI, or a directory for the embedded store "
+        "(default: REACHGRAPH_STORE, else a folder in the user data directory).",
+        show_default=False,
+    ),
+]
+FormatOption = Annotated[Format, typer.Option("--format", "-f", help="Output format.")]
+
+
+def open_store_of(store: str | None, *, read_only: bool = False) -> Store:
+    settings = Settings()
+    return open_store(
+        store or settings.store,
+        read_only=read_only,
+        neo4j_user=settings.neo4j_user,
+        neo4j_password=settings.neo4j_password.get_secret_value(),
+        neo4j_database=settings.neo4j_database,
+    )
