@@ -3,18 +3,21 @@
 
 from __future__ import annotations
 
+import importlib
 import sys
 
 import typer
 from rich.markup import escape
 
 from ..graph.errors import ReachgraphError
-from . import ask, load, serve, tools
 from .common import app, err
 
 __all__ = ["app", "main"]
-#: Imported for the commands they register.
-COMMANDS = (load, ask, serve, tools)
+#: The modules of commands, imported for the commands they register, in the order
+#: `reachgraph --help` lists them.
+COMMANDS = tuple(
+    importlib.import_module(f".{name}", __name__) for name in ("load", "ask", "serve", "tools")
+)
 
 
 def main() -> None:

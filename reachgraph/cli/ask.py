@@ -165,9 +165,10 @@ def query(
 
 @app.command()
 def stats(store: StoreOption = None, fmt: FormatOption = Format.table) -> None:
-    """Node counts per kind and relationship counts per type, then what the graph covers:
-    disputes that reached a decision, the jurisdictions issuing requests or decisions, and
-    the facts that need a source but have none."""
+    """Node counts per kind and relationship counts per type, and what the graph covers.
+
+    Coverage: the disputes that reached a decision, the jurisdictions issuing requests or
+    decisions, and the facts that need a source but have none."""
     with open_store_of(store, read_only=True) as graph:
         counts = graph.counts()
         covered = coverage(graph)
