@@ -73,16 +73,9 @@ class ReachGraph(EntityLookups):
         store can be read while an ingest in another process writes it; `ingest` then opens
         a writable store of its own for the time of the load."""
         settings = settings or Settings()
-        location = location or settings.store
 
         def connect(read_only: bool) -> Store:
-            return open_store(
-                location,
-                read_only=read_only,
-                neo4j_user=settings.neo4j_user,
-                neo4j_password=settings.neo4j_password.get_secret_value(),
-                neo4j_database=settings.neo4j_database,
-            )
+            return open_configured(location, settings, read_only=read_only)
 
         return cls(connect(read_only), settings, writer=lambda: connect(False))
 
@@ -251,6 +244,18 @@ class ReachGraph(EntityLookups):
         finally:
             shutil.rmtree(folder, ignore_errors=True)
         return report
+
+
+def open_configured(location: str | None, settings: Settings, *, read_only: bool) -> Store:
+    """The store at `location` (default: REACHGRAPH_STORE), with the settings' Neo4j user,
+    password and database: how both ReachGraph.open and the CLI's commands open one."""
+    return open_store(
+        location or settings.store,
+        read_only=read_only,
+        neo4j_user=settings.neo4j_user,
+        neo4j_password=settings.neo4j_password.get_secret_value(),
+        neo4j_database=settings.neo4j_database,
+    )
 
 
 def _load(store: Store, paths: list[Path], names: Mapping[str, str]) -> IngestReport:

@@ -8,7 +8,8 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
-from ..graph.stores import Store, open_store
+from ..client import open_configured
+from ..graph.stores import Store
 from ..output import Format
 from ..settings import Settings
 
@@ -32,11 +33,5 @@ FormatOption = Annotated[Format, typer.Option("--format", "-f", help="Output for
 
 
 def open_store_of(store: str | None, *, read_only: bool = False) -> Store:
-    settings = Settings()
-    return open_store(
-        store or settings.store,
-        read_only=read_only,
-        neo4j_user=settings.neo4j_user,
-        neo4j_password=settings.neo4j_password.get_secret_value(),
-        neo4j_database=settings.neo4j_database,
-    )
+    """The store a command's --store names, opened as ReachGraph.open opens one."""
+    return open_configured(store, Settings(), read_only=read_only)
