@@ -23,7 +23,7 @@ from reachgraph.ingest import load, read_inputs, validate
 from reachgraph.queries import named
 from tests.conftest import DATA, PASSWORD, ROOT
 
-QUERIES = ROOT / "reachgraph" / "queries"
+QUERIES = ROOT / "queries"
 CYPHER_SHELL = ROOT / "scripts" / "cypher-shell"
 DAY = datetime.date(2017, 11, 15)
 FOREVER = datetime.date(9999, 12, 31)
