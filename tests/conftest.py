@@ -96,13 +96,18 @@ def bundled(
     Tests that use it must not write: it is shared by the module's tests.
     """
     graph = _open(request.param, tmp_path_factory.mktemp("bundled"), request)
-    graph.clear()
-    graph.apply_schema()
-    load(validate(read_inputs([DATA], graph.schema), graph.schema, graph), graph)
+    load_bundled(graph)
     try:
         yield graph
     finally:
         graph.close()
+
+
+def load_bundled(graph: Store) -> None:
+    """Empty the store and load the bundled dataset into it, as `reachgraph ingest` does."""
+    graph.clear()
+    graph.apply_schema()
+    load(validate(read_inputs([DATA], graph.schema), graph.schema, graph), graph)
 
 
 @pytest.fixture(scope="module", params=BACKENDS)

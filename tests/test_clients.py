@@ -19,9 +19,8 @@ from py2neo import Graph, Node
 from py2neo.errors import ClientError
 
 from reachgraph.graph.stores import Store, open_store
-from reachgraph.ingest import load, read_inputs, validate
 from reachgraph.queries import named
-from tests.conftest import DATA, PASSWORD, ROOT
+from tests.conftest import PASSWORD, ROOT, load_bundled
 
 QUERIES = ROOT / "queries"
 CYPHER_SHELL = ROOT / "scripts" / "cypher-shell"
@@ -35,9 +34,7 @@ REACH = {"jurisdiction": "BE", "as_of": DAY, "known_on": FOREVER, "standing": ST
 def neo4j_bundled(neo4j_uri: str) -> Iterator[Store]:
     """The Neo4j store holding the bundled dataset, loaded as the `bundled` fixture does."""
     graph = open_store(neo4j_uri, neo4j_password=PASSWORD)
-    graph.clear()
-    graph.apply_schema()
-    load(validate(read_inputs([DATA], graph.schema), graph.schema, graph), graph)
+    load_bundled(graph)
     try:
         yield graph
     finally:
