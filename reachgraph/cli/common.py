@@ -30,6 +30,9 @@ StoreOption = Annotated[
     ),
 ]
 FormatOption = Annotated[Format, typer.Option("--format", "-f", help="Output format.")]
+DryRunOption = Annotated[
+    bool, typer.Option(help="Validate and report what would change; write nothing.")
+]
 
 
 def open_store_of(store: str | None, *, read_only: bool = False) -> Store:

@@ -19,7 +19,7 @@ from rich.progress import (
 from ..data import BUNDLED
 from ..graph.stores import QueryResult
 from ..output import Format, print_result
-from .common import StoreOption, app, err, open_store_of
+from .common import DryRunOption, StoreOption, app, err, open_store_of
 
 
 @app.command()
@@ -41,9 +41,7 @@ def ingest(
         ),
     ] = None,
     store: StoreOption = None,
-    dry_run: Annotated[
-        bool, typer.Option(help="Validate and report what would change; write nothing.")
-    ] = False,
+    dry_run: DryRunOption = False,
     neo4j_admin_import: Annotated[
         Path | None,
         typer.Option(

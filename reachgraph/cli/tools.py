@@ -13,7 +13,7 @@ from rich.markup import escape
 
 from ..graph.stores import QueryResult
 from ..output import Format, print_result
-from .common import StoreOption, app, err, open_store_of
+from .common import DryRunOption, StoreOption, app, err, open_store_of
 
 
 @app.command(
@@ -89,9 +89,7 @@ def import_transparency_command(
         ),
     ] = None,
     store: StoreOption = None,
-    dry_run: Annotated[
-        bool, typer.Option(help="Validate and report what would change; write nothing.")
-    ] = False,
+    dry_run: DryRunOption = False,
 ) -> None:
     """Import government requests for user data from transparency reports (per provider,
     country and half-year) as RequestVolume nodes; all or nothing, and idempotent."""
