@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol, runtime_checkable
 
@@ -94,11 +94,27 @@ class Store(ABC):
 
     @abstractmethod
     def replace_relationships(
-        self, rel_type: str, start_kind: str, end_kind: str, frame: pd.DataFrame
+        self,
+        rel_type: str,
+        start_kind: str,
+        end_kind: str,
+        frame: pd.DataFrame,
+        *,
+        ends: Sequence[str] | None = None,
     ) -> None:
-        """Replace every relationship of one type (the derived REACHES) by those of `frame`
-        (`start`, `end` and the type's properties), in one transaction where the store can:
-        readers and a process killed half-way see the old ones or the new, never none."""
+        """Replace every relationship of one type (the derived REACHES), or with `ends` only
+        those ending at these keys, by those of `frame` (`start`, `end` and the type's
+        properties), in one transaction where the store can: readers and a process killed
+        half-way see the old ones or the new, never none."""
+
+    @abstractmethod
+    def note(self, name: str) -> str | None:
+        """A note reachgraph keeps in the store about the store, outside the graph (whether
+        its REACHES are derived from its graph, ingest/rederive.py); None if there is none."""
+
+    @abstractmethod
+    def set_note(self, name: str, value: str) -> None:
+        """Keep `value` as the note `name`, replacing the one before."""
 
     @abstractmethod
     def read(

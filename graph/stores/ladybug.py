@@ -8,13 +8,11 @@ one batch still bind to its declared type.
 
 from __future__ import annotations
 
-import datetime
-import decimal
 import os
 import re
 import threading
 import time
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -23,42 +21,12 @@ import pandas as pd
 
 from ..errors import QueryError, QueryRefused, QueryTimeout, StoreUnavailable, WriteRefused
 from ..schema import Property, Schema
-from .base import QueryResult, Store, node_value, relationship_value
+from .base import QueryResult, Store
 from .ladybug_guard import _one_statement, guard_read
-from .ladybug_layout import _TYPES, ddl
+from .ladybug_layout import _TYPES, NOTES, ddl
+from .ladybug_values import native
 
 DB_FILE = "graph.lbug"
-
-
-def _id(internal: Mapping[str, int]) -> str:
-    return f"{internal['table']}:{internal['offset']}"
-
-
-#: Values LadybugDB hands back that need no conversion: checked by exact type first, since
-#: _native runs on every property of every node of every path (about 250 values a row for a
-#: path of seven nodes).
-_PLAIN = frozenset({str, int, float, bool, datetime.date, datetime.datetime, type(None)})
-
-
-def _native(value: Any) -> Any:
-    if type(value) in _PLAIN:
-        return value
-    if isinstance(value, decimal.Decimal):
-        return int(value) if value == value.to_integral_value() else float(value)
-    if isinstance(value, list):
-        return [_native(v) for v in value]
-    if isinstance(value, dict):
-        if "_LABEL" in value and ("_SRC" in value or "_ID" in value):
-            props = {
-                k: _native(v) for k, v in value.items() if v is not None and not k.startswith("_")
-            }
-            if "_SRC" in value:
-                return relationship_value(
-                    value["_LABEL"], _id(value["_SRC"]), _id(value["_DST"]), props
-                )
-            return node_value(value["_LABEL"], _id(value["_ID"]), props)
-        return {k: _native(v) for k, v in value.items()}
-    return value
 
 
 _WRITE_MESSAGE = re.compile(r"read-only (transaction|database)", re.IGNORECASE)
@@ -213,18 +181,32 @@ class LadybugStore(Store):
             self._writes += 1
 
     def replace_relationships(
-        self, rel_type: str, start_kind: str, end_kind: str, frame: pd.DataFrame
+        self,
+        rel_type: str,
+        start_kind: str,
+        end_kind: str,
+        frame: pd.DataFrame,
+        *,
+        ends: Sequence[str] | None = None,
     ) -> None:
-        """Every relationship of `rel_type` replaced by those of `frame`, in one transaction:
-        a process killed half-way leaves the old ones (LadybugDB replays only committed
-        transactions from its write-ahead log), never none or some."""
+        """Every relationship of `rel_type` (or those ending at `ends`) replaced by those of
+        `frame`, in one transaction: a process killed half-way leaves the old ones
+        (LadybugDB replays only committed transactions from its write-ahead log), never
+        none or some."""
         props = self.schema.relationships[rel_type].properties
         frame = self.shaped(frame, ["start", "end", *props])
         frame.columns = ["start_key", "end_key", *props]
         with self._lock:
             self._execute("BEGIN TRANSACTION")
             try:
-                self._execute(f"MATCH ()-[r:{rel_type}]->() DELETE r")
+                if ends is None:
+                    self._execute(f"MATCH ()-[r:{rel_type}]->() DELETE r")
+                else:
+                    self._execute(
+                        f"UNWIND $keys AS k MATCH ()-[r:{rel_type}]->(:{end_kind} {{key: k}}) "
+                        "DELETE r",
+                        {"keys": list(ends)},
+                    )
                 if not frame.empty:
                     self._execute(
                         f"COPY {rel_type} FROM $rows (from='{start_kind}', to='{end_kind}')",
@@ -234,6 +216,21 @@ class LadybugStore(Store):
                 self._end_read_transaction()
                 raise
             self._execute("COMMIT")
+            self._writes += 1
+
+    def note(self, name: str) -> str | None:
+        with self._lock:
+            rows = self._execute(
+                f"MATCH (n:{NOTES} {{name: $name}}) RETURN n.value", {"name": name}
+            ).get_all()
+        return rows[0][0] if rows else None
+
+    def set_note(self, name: str, value: str) -> None:
+        with self._lock:
+            self._execute(
+                f"MERGE (n:{NOTES} {{name: $name}}) SET n.value = $value",
+                {"name": name, "value": value},
+            )
             self._writes += 1
 
     def read(
@@ -324,7 +321,7 @@ class LadybugStore(Store):
                 if row_cap is not None and len(rows) >= row_cap:
                     truncated = True
                     break
-                rows.append(_native(result.get_next()))
+                rows.append(native(result.get_next()))
             result.close()
         finally:
             if began:

@@ -16,6 +16,9 @@ _TYPES = {
     "string_list": "STRING[]",
 }
 
+#: The table of the store's notes about itself (Store.note), outside the schema's graph.
+NOTES = "ReachgraphNote"
+
 
 def _column(name: str, prop: Property) -> str:
     return f"{name} {_TYPES[prop.type]}"
@@ -36,4 +39,7 @@ def ddl(schema: Schema) -> list[str]:
         statements.append(
             f"CREATE REL TABLE IF NOT EXISTS {rel.name}({', '.join(pairs + columns)})"
         )
+    statements.append(
+        f"CREATE NODE TABLE IF NOT EXISTS {NOTES}(name STRING PRIMARY KEY, value STRING)"
+    )
     return statements

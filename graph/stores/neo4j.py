@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 import warnings
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
 import neo4j
@@ -34,7 +34,7 @@ from ..errors import (
 )
 from ..schema import Schema
 from .base import QueryResult, Store, node_value, relationship_value
-from .neo4j_layout import ENTITY, constraints
+from .neo4j_layout import ENTITY, NOTES, constraints
 
 # The driver logs what it retries ("Unable to retrieve routing information") on its `neo4j`
 # logger; where the application configures no logging (the command line), Python's
@@ -221,19 +221,30 @@ class Neo4jStore(Store):
         for rows in self._batches(frame, ["start", "end", *props]):
             self._write(cypher, {"rows": rows})
 
-    def _delete_relationships(self, rel_type: str) -> None:
+    def _delete_relationships(self, rel_type: str, ends: Sequence[str] | None) -> None:
         # CALL { } IN TRANSACTIONS needs an implicit transaction: a plain session.run.
+        match = f"MATCH ()-[r:{rel_type}]->()"
+        if ends is not None:
+            match = f"UNWIND $keys AS k MATCH ()-[r:{rel_type}]->(:{ENTITY} {{key: k}})"
         with self._driver.session(database=self.database) as session:
             session.run(
-                f"MATCH ()-[r:{rel_type}]->() CALL (r) {{ DELETE r }} IN TRANSACTIONS OF 10000 ROWS"
+                f"{match} CALL (r) {{ DELETE r }} IN TRANSACTIONS OF 10000 ROWS",
+                {"keys": list(ends or ())},
             ).consume()
 
     def replace_relationships(
-        self, rel_type: str, start_kind: str, end_kind: str, frame: pd.DataFrame
+        self,
+        rel_type: str,
+        start_kind: str,
+        end_kind: str,
+        frame: pd.DataFrame,
+        *,
+        ends: Sequence[str] | None = None,
     ) -> None:
-        """Every relationship of `rel_type` replaced by those of `frame`, in one transaction:
-        readers see the old ones until it commits, and a process killed half-way leaves the
-        old ones (the server rolls back a transaction whose client is gone)."""
+        """Every relationship of `rel_type` (or those ending at `ends`) replaced by those of
+        `frame`, in one transaction: readers see the old ones until it commits, and a
+        process killed half-way leaves the old ones (the server rolls back a transaction
+        whose client is gone)."""
         props = list(self.schema.relationships[rel_type].properties)
         sets = ", ".join(f"r.{p} = row.{p}" for p in props)
         create = (
@@ -246,7 +257,14 @@ class Neo4jStore(Store):
                 self._driver.session(database=self.database) as session,
                 session.begin_transaction() as tx,
             ):
-                tx.run(f"MATCH ()-[r:{rel_type}]->() DELETE r").consume()
+                if ends is None:
+                    tx.run(f"MATCH ()-[r:{rel_type}]->() DELETE r").consume()
+                for offset in range(0, len(ends or ()), self.batch_size):
+                    tx.run(
+                        f"UNWIND $keys AS k MATCH ()-[r:{rel_type}]->(:{end_kind} {{key: k}}) "
+                        "DELETE r",
+                        {"keys": list(ends or ())[offset : offset + self.batch_size]},
+                    ).consume()
                 for rows in self._batches(frame, ["start", "end", *props]):
                     tx.run(create, {"rows": rows}).consume()
                 tx.commit()
@@ -264,10 +282,20 @@ class Neo4jStore(Store):
                 "dbms.memory.transaction.total.max to keep the replacement atomic.",
                 stacklevel=2,
             )
-            self._delete_relationships(rel_type)
+            self._delete_relationships(rel_type, ends)
             self.merge_relationships(rel_type, start_kind, end_kind, frame, new=True)
         except ServiceUnavailable as error:
             raise StoreUnavailable(f"lost Neo4j at {self.uri}: {error}") from error
+
+    def note(self, name: str) -> str | None:
+        rows = self.read(f"MATCH (n:{NOTES} {{name: $name}}) RETURN n.value", {"name": name}).rows
+        return rows[0][0] if rows else None
+
+    def set_note(self, name: str, value: str) -> None:
+        self._write(
+            f"MERGE (n:{NOTES} {{name: $name}}) SET n.value = $value",
+            {"name": name, "value": value},
+        )
 
     def read(
         self,

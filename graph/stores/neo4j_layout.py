@@ -11,6 +11,8 @@ from ..schema import Schema
 #: The label every node carries beside its kind: one uniqueness constraint on it makes
 #: keys unique across the whole graph and lets a query find any node by key.
 ENTITY = "Entity"
+#: The label of the store's notes about itself (Store.note), outside the schema's graph.
+NOTES = "ReachgraphNote"
 
 
 def constraints(schema: Schema) -> list[str]:
