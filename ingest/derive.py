@@ -27,15 +27,14 @@ and of "known on" days, with one standing:
 from __future__ import annotations
 
 import itertools
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Iterable, Iterator
-from functools import cache
+from dataclasses import dataclass, field
+from functools import cache, cached_property
 from typing import Any
 
 import orjson
-import pandas as pd
 
-from ..graph.stores import Store
 from ..paths import sentence
 from .curated_graph import (
     OPEN_START,
@@ -59,11 +58,14 @@ class Deriver:
     def __init__(self, graph: Graph) -> None:
         self.graph = graph
         self.schema = graph.schema
-        #: Whether any rule counts the holder's group (else no group path is walked).
-        self.grouped = any(
+
+    @cached_property
+    def grouped(self) -> bool:
+        """Whether any rule counts the holder's group (else no group path is walked)."""
+        return any(
             props.get("group_presence")
-            for key, props in graph.nodes.items()
-            if graph.kind[key] == "ReachRule"
+            for key, props in self.graph.nodes.items()
+            if self.graph.kind[key] == "ReachRule"
         )
 
     # -- paths ------------------------------------------------------------------------
@@ -104,9 +106,37 @@ class Deriver:
         ]
 
     @cache  # noqa: B019
-    def standings(self, rule: str) -> list[tuple[Span, int, Standing]]:
+    def home(self, home: str) -> Home:
+        """What the answers for one jurisdiction share: its laws' rules and its members.
+        Everything it reads of the graph is about the jurisdiction's law, none about the
+        data (ingest/affected.py relies on that)."""
+        offers = []
+        for law, link in self.laws_of(home):
+            for under in self.graph.into["UNDER"].get(law, ()):
+                rule = self.graph.nodes[under.start]
+                offers.append(
+                    Offer(
+                        law=law,
+                        link=link,
+                        rule=rule,
+                        citation=self.graph.nodes[law].get("citation"),
+                        base=self.graph.in_force(law)
+                        & span_of([link, under])
+                        & Span(known=day_of(rule.get("known_from"), OPEN_START)),
+                        steps=tuple(self._step(edge) for edge in (link, under)),
+                        node_sources=tuple(
+                            tuple(self.graph.nodes[n].get("sources") or ())
+                            for n in (law, rule["key"])
+                        ),
+                        standings=self.standings(under.start),
+                    )
+                )
+        return Home(tuple(offers), tuple(self.graph.into["PART_OF"].get(home, ())))
+
+    @cache  # noqa: B019
+    def standings(self, rule: str) -> tuple[tuple[Span, int, Standing], ...]:
         """The rule's standing over every span where it has one (ingest/standing.py)."""
-        return standings(self.graph, rule)
+        return tuple(standings(self.graph, rule))
 
     # -- answers ----------------------------------------------------------------------
 
@@ -126,14 +156,14 @@ class Deriver:
             for home in self.walks(data, basis, spec.group_path is not None and self.grouped)
         }
         for home in sorted(homes):
-            for law, link in self.laws_of(home):
-                for under in self.graph.into["UNDER"].get(law, ()):
-                    yield from self._answers(data, held, home, law, link, under)
+            at = self.home(home)
+            for offer in at.offers:
+                yield from self._answers(data, held, home, at.members, offer)
 
     def _answers(
-        self, data: str, held: list[str], home: str, law: str, link: Edge, under: Edge
+        self, data: str, held: list[str], home: str, members: tuple[Edge, ...], offer: Offer
     ) -> Iterator[dict[str, Any]]:
-        rule = self.graph.nodes[under.start]
+        rule = offer.rule
         covered = set(rule.get("categories") or ())
         reached = [c for c in held if c in covered]
         if not reached:
@@ -143,35 +173,34 @@ class Deriver:
         options = [self.walks(data, basis, group).get(home, []) for basis in bases]
         if not bases or not all(options):
             return
-        base = (
-            self.graph.in_force(law)
-            & span_of([link, under])
-            & Span(known=day_of(rule.get("known_from"), OPEN_START))
-        )
         for combo in itertools.product(*options):
-            span = base
+            span = offer.base
             for walk in combo:
                 span = span & walk.span
             if span.empty:
                 continue
             row: dict[str, Any] | None = None  # the combination's part, made once
-            for standing_span, known_until, standing in self.standings(under.start):
+            for standing_span, known_until, standing in offer.standings:
                 both = span & standing_span
                 if both.empty or both.known >= known_until:
                     continue
-                row = row or self._row(data, held, reached, rule, law, link, under, combo)
+                row = row or self._row(data, held, reached, offer, combo)
                 yield from self._per_jurisdiction(
-                    home, both, known_until, with_standing(row, standing)
+                    home, members, both, known_until, with_standing(row, standing)
                 )
 
     def _per_jurisdiction(
-        self, home: str, span: Span, known_until: int, row: dict[str, Any]
+        self,
+        home: str,
+        members: tuple[Edge, ...],
+        span: Span,
+        known_until: int,
+        row: dict[str, Any],
     ) -> Iterator[dict[str, Any]]:
         """The answer for the law's own jurisdiction, and for each of its members on the
         days they are members."""
         for start, where in [(home, span)] + [
-            (member.start, span & member.span)
-            for member in self.graph.into["PART_OF"].get(home, ())
+            (member.start, span & member.span) for member in members
         ]:
             if where.empty or where.known >= known_until:
                 continue
@@ -192,20 +221,18 @@ class Deriver:
         data: str,
         held: list[str],
         reached: list[str],
-        rule: dict[str, Any],
-        law: str,
-        link: Edge,
-        under: Edge,
+        offer: Offer,
         combo: tuple[Walk, ...],
     ) -> dict[str, Any]:
-        """An answer's properties but its standing (`_with_standing`)."""
-        paths = [self._path(walk, link, under) for walk in combo]
+        """An answer's properties but its standing (`with_standing`)."""
+        paths = [self._path(walk, offer) for walk in combo]
+        rule = offer.rule
         return {
             "end": data,
-            "law_of": link.end,
+            "law_of": offer.link.end,
             "rule": rule["key"],
-            "law": law,
-            "citation": self.graph.nodes[law].get("citation"),
+            "law": offer.law,
+            "citation": offer.citation,
             "effect": rule.get("effect"),
             "strength": rule.get("strength"),
             "bases": list(rule.get("bases") or ()),
@@ -215,64 +242,53 @@ class Deriver:
             "sources": list(dict.fromkeys(s for p in paths for s in p["sources"])),
         }
 
-    def _path(self, walk: Walk, link: Edge, under: Edge) -> dict[str, Any]:
+    def _path(self, walk: Walk, offer: Offer) -> dict[str, Any]:
         """A walk continued to the law and the rule, as reachgraph.paths.Path takes it."""
-        edges = [*walk.edges, link, under]
-        nodes = [*walk.nodes, link.start, under.start]
-        steps = []
-        for edge in edges:
-            rel = {"_type": edge.type, **edge.props}
-            steps.append(
-                {
-                    "start": edge.start,
-                    "type": edge.type,
-                    "end": edge.end,
-                    "valid_from": edge.props.get("valid_from"),
-                    "valid_from_at_least": bool(edge.props.get("valid_from_at_least")),
-                    "valid_until": edge.props.get("valid_until"),
-                    "sources": list(edge.props.get("sources") or ()),
-                    "sentence": sentence(
-                        rel,
-                        self.graph.node_value(edge.start),
-                        self.graph.node_value(edge.end),
-                        self.schema,
-                    ),
-                }
-            )
-        cited = [self.graph.nodes[n].get("sources") or [] for n in nodes]
-        cited += [step["sources"] for step in steps]
+        steps = [*(self._step(edge) for edge in walk.edges), *offer.steps]
+        cited = [self.graph.nodes[n].get("sources") or () for n in walk.nodes]
+        cited += [*offer.node_sources, *(step["sources"] for step in steps)]
         sources = list(dict.fromkeys(source for group in cited for source in group))
+        nodes = [*walk.nodes, offer.law, offer.rule["key"]]
         return {"nodes": nodes, "steps": steps, "sources": sources}
 
-
-def derive(store: Store) -> pd.DataFrame:
-    """The REACHES rows of the graph in the store (start, end and every property)."""
-    rows = list(Deriver(Graph.read(store)).rows())
-    columns = ["start", "end", *store.schema.relationships[DERIVED].properties]
-    return store.shaped(pd.DataFrame(rows, columns=columns), columns)
-
-
-def rederive(store: Store) -> tuple[int, bool]:
-    """Replace the store's REACHES relationships by those derived from its curated graph,
-    unless they are the same already: (how many there are, whether they were written).
-
-    Compared, so a run after a killed one rewrites them whenever they are stale or missing;
-    replaced in one transaction (Store.replace_relationships), so a kill between deleting
-    the old ones and writing the new ones cannot leave a store without them, which readers
-    would take for "reaches nothing"."""
-    frame = derive(store)
-    columns = list(frame.columns)
-    stored = store.read(
-        f"MATCH (a:Jurisdiction)-[r:{DERIVED}]->(b:Data) RETURN a.key, b.key, "
-        + ", ".join(f"r.{name}" for name in columns[2:])
-    ).rows
-    if Counter(map(_comparable, stored)) == Counter(
-        map(_comparable, frame.itertuples(index=False))
-    ):
-        return len(frame), False
-    store.replace_relationships(DERIVED, "Jurisdiction", "Data", frame)
-    return len(frame), True
+    def _step(self, edge: Edge) -> dict[str, Any]:
+        rel = {"_type": edge.type, **edge.props}
+        return {
+            "start": edge.start,
+            "type": edge.type,
+            "end": edge.end,
+            "valid_from": edge.props.get("valid_from"),
+            "valid_from_at_least": bool(edge.props.get("valid_from_at_least")),
+            "valid_until": edge.props.get("valid_until"),
+            "sources": list(edge.props.get("sources") or ()),
+            "sentence": sentence(
+                rel,
+                self.graph.node_value(edge.start),
+                self.graph.node_value(edge.end),
+                self.schema,
+            ),
+        }
 
 
-def _comparable(row: Iterable[Any]) -> str:
-    return repr(tuple(tuple(v) if isinstance(v, list) else v for v in row))
+@dataclass(frozen=True)
+class Offer:
+    """One rule of one of a jurisdiction's laws, with what every answer through it shares:
+    the days of the law's force, its link and the rule's UNDER, their path steps, the law's
+    and the rule's sources, and the rule's standings."""
+
+    law: str
+    link: Edge
+    rule: dict[str, Any] = field(hash=False, compare=False)
+    citation: str | None
+    base: Span
+    steps: tuple[dict[str, Any], ...] = field(hash=False, compare=False)
+    node_sources: tuple[tuple[str, ...], ...]
+    standings: tuple[tuple[Span, int, Standing], ...]
+
+
+@dataclass(frozen=True)
+class Home:
+    """A jurisdiction as its answers see it: its laws' rules, and the places part of it."""
+
+    offers: tuple[Offer, ...]
+    members: tuple[Edge, ...]

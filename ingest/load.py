@@ -4,8 +4,9 @@ A kind or type with nothing in the store yet is bulk-created (COPY on LadybugDB)
 other is MERGEd on keys, only for rows that are new or differ. Writing the same input
 twice therefore writes nothing the second time, and a load killed half-way is completed by
 the next run: what was written is unchanged, what was not is created. Last, the derived
-REACHES relationships are computed anew from the whole graph (derive.py) and replaced when
-they differ.
+REACHES relationships of the bodies of data the written rows can affect are derived anew
+and replaced where they differ (rederive.py; all of them when the store cannot vouch for
+the ones it holds, as after a killed run).
 """
 
 from __future__ import annotations
@@ -19,7 +20,8 @@ import pandas as pd
 
 from ..graph.schema import Property
 from ..graph.stores import FrameReader, Store
-from .derive import DERIVED, rederive
+from .derive import DERIVED
+from .rederive import Rederived, Upkeep
 from .validate import Valid
 
 #: Called after each table is written: (what, rows written).
@@ -38,6 +40,8 @@ class LoadReport:
     nodes: dict[str, Change] = field(default_factory=dict)
     relationships: dict[str, Change] = field(default_factory=dict)
     dry_run: bool = False
+    #: What deriving REACHES after the load did (None on a dry run).
+    rederived: Rederived | None = None
 
     def total(self) -> Change:
         total = Change()
@@ -88,6 +92,7 @@ def load(
     valid: Valid, store: Store, *, dry_run: bool = False, progress: Progress | None = None
 ) -> LoadReport:
     report = LoadReport(dry_run=dry_run)
+    upkeep = None if dry_run else Upkeep(store)
     counts = store.counts()
     # Tables that hold nothing yet can be bulk-created; once written to, they cannot. A
     # relationship type empty at the start can be bulk-created pair by pair (each pair of
@@ -101,7 +106,8 @@ def load(
         old = _existing(store, f"MATCH (n:{kind}) RETURN {columns}", props, spec, kind in empty)
         write, created, updated = _classify(frame, old, ["key"], props[1:])
         report.nodes[kind] = Change(created, updated, len(frame) - created - updated)
-        if not dry_run and not write.empty:
+        if upkeep and not write.empty:
+            upkeep.changing(write["key"])
             store.merge_nodes(kind, write, new=kind in empty)
             empty.discard(kind)
         if progress:
@@ -125,19 +131,20 @@ def load(
             change.created += created
             change.updated += updated
             change.unchanged += len(frame) - created - updated
-            if not dry_run and not write.empty:
+            if upkeep and not write.empty:
+                upkeep.changing([*write["start"], *write["end"]])
                 store.merge_relationships(
                     rel_type, start_kind, end_kind, write, new=rel_type in empty
                 )
             if progress:
                 progress(f"{rel_type} ({start_kind} -> {end_kind})", len(write))
-    if not dry_run:
-        count, written = rederive(store)
-        report.relationships[DERIVED] = (
-            Change(created=count) if written else Change(unchanged=count)
+    if upkeep:
+        done = report.rederived = upkeep.finish()
+        report.relationships[DERIVED] = Change(
+            created=done.written, unchanged=done.rows - done.written
         )
         if progress:
-            progress(f"{DERIVED} (derived)", count if written else 0)
+            progress(f"{DERIVED} (derived)", done.written)
     return report
 
 

@@ -3,14 +3,13 @@
 The changes are applied to the curated graph in memory (`apply`, ingest/derive.py's
 `Graph`, read once per data version by the caller). Then:
 
-- **An overlay** for `reach` and `exposure` when every change is on the data's side of a
-  reach path (data moved, a subsidiary sold, a service withdrawn, a branch closed): only the
-  data whose paths run through a changed relationship can answer differently, so only their
-  answers are derived again, in memory, and put in place of the store's answers for them.
-  The store is read, not copied.
-- **A scratch copy** for every other question and change (a treaty party, a membership, a
-  rule's link): the changed graph is written to an in-memory LadybugDB, REACHES derived
-  there, and the question asked of it (`hypothetical`).
+- **An overlay** for `reach` and `exposure`: only the data a change can affect
+  (ingest/affected.py, as ingest uses it: data moved, a subsidiary sold, a treaty party
+  gone, ...) can answer differently, so only their answers are derived again, in memory,
+  and put in place of the store's answers for them. The store is read, not copied.
+- **A scratch copy** for every other question: the changed graph is written to an
+  in-memory LadybugDB, REACHES derived there, and the question asked of it
+  (`hypothetical`).
 
 Either way the answer comes with its difference from the real one: answers gained, lost, and
 (for reach and exposure) those whose standing changed.
@@ -28,8 +27,10 @@ from pydantic import BaseModel, Field
 
 from .graph.errors import QueryError
 from .graph.stores import Store, scratch_store
+from .ingest.affected import affected
 from .ingest.curated_graph import Edge, Graph
-from .ingest.derive import Deriver, rederive
+from .ingest.derive import Deriver
+from .ingest.rederive import rederive
 from .queries import named
 from .questions import Hypothesis, _one_per_answer, _shape, ask, row_model
 
@@ -90,38 +91,6 @@ def apply(graph: Graph, changes: Sequence[Hypothesis]) -> Graph:
     return graph
 
 
-def _data_side(graph: Graph) -> tuple[set[str], set[str]]:
-    """The relationship types on the data's side of a reach path, and those walked backward."""
-    steps = [
-        step
-        for basis in graph.schema.reach_bases.values()
-        for path in (basis.path, basis.group_path or ())
-        for step in path
-    ]
-    return {s.strip("<*") for s in steps}, {s.strip("<*") for s in steps if s.startswith("<")}
-
-
-def affected(graph: Graph, changes: Sequence[Hypothesis]) -> set[str] | None:
-    """The data whose paths can run through a changed relationship (every path through one
-    passes its start), or None when a change is not on the data's side of a path."""
-    types, backward = _data_side(graph)
-    if any(change.type not in types for change in changes):
-        return None
-    seen = {change.start for change in changes}
-    frontier = list(seen)
-    while frontier:
-        key = frontier.pop()
-        for rel_type in types:
-            reached = [e.start for e in graph.into[rel_type].get(key, ())]
-            if rel_type in backward:
-                reached += [e.end for e in graph.out[rel_type].get(key, ())]
-            for other in reached:
-                if other not in seen:
-                    seen.add(other)
-                    frontier.append(other)
-    return {key for key in seen if graph.kind.get(key) == "Data"}
-
-
 def _answers(graph: Graph, data: Iterable[str], name: str, bound: Mapping[str, Any]) -> list[Any]:
     """The answers of `name` among the derived answers of `data` (the twin of the lookup in
     queries/NAME.cypher, checked against it by tests/test_whatif.py)."""
@@ -167,14 +136,12 @@ def _sort_key(answer: BaseModel, columns: Sequence[str]) -> tuple[tuple[bool, An
 def overlay(
     store: Store, graph: Graph, changes: Sequence[Hypothesis], name: str, params: Mapping[str, Any]
 ) -> tuple[list[Any], list[Any]] | None:
-    """(real answers, answers under the changes) by the overlay, or None where it cannot
-    answer (another question, or a change on the law's side)."""
+    """(real answers, answers under the changes) by the overlay, or None for a question
+    it does not answer."""
     if name not in IDENTITY:
         return None
-    data = affected(graph, changes)
-    if data is None:
-        return None
     changed_graph = apply(graph, changes)
+    data = affected(changed_graph, {key for c in changes for key in (c.start, c.end)})
     bound = named(name).bind(params)
     real = ask(store, name, params)
     if name == "reach":

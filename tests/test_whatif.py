@@ -15,9 +15,10 @@ import pytest
 
 from reachgraph.graph.errors import QueryError
 from reachgraph.graph.stores import Store
+from reachgraph.ingest.affected import affected
 from reachgraph.ingest.curated_graph import Graph
 from reachgraph.questions import Hypothesis, ask
-from reachgraph.whatif import affected, hypothetical, overlay, what_if
+from reachgraph.whatif import apply, hypothetical, overlay, what_if
 
 DAYS = [datetime.date(2016, 7, 13), datetime.date(2018, 6, 1)]
 CHANGES = {
@@ -45,6 +46,15 @@ CHANGES = {
             end="microsoft-dublin-datacenter",
             on=datetime.date(2016, 1, 1),
         ),
+    ],
+    "the US no longer party to the Budapest Convention": [
+        Hypothesis(
+            action="end",
+            start="coe-budapest-convention",
+            type="PARTY",
+            end="US",
+            on=datetime.date(2016, 1, 1),
+        )
     ],
 }
 
@@ -76,21 +86,22 @@ def test_the_overlay_answers_as_a_scratch_copy_does(bundled: Store, change: str)
                     )
 
 
+def touched(graph: Graph, change: str) -> set[str]:
+    changes = CHANGES[change]
+    return affected(apply(graph, changes), {k for c in changes for k in (c.start, c.end)})
+
+
 def test_only_the_data_a_change_can_touch_is_derived_again(bundled: Store) -> None:
     graph = Graph.read(bundled)
-    touched = affected(graph, CHANGES["skype sold"])
-    assert touched is not None and "skype-user-data-be-2012" in touched
+    sold = touched(graph, "skype sold")
+    assert "skype-user-data-be-2012" in sold
     # A group's companies share paths (presence of the group): Microsoft's data may be
     # touched; data of another group may not.
-    assert "yahoo-mail-identification-data-be-2007" not in touched
-    party = Hypothesis(
-        action="end",
-        start="coe-budapest-convention",
-        type="PARTY",
-        end="US",
-        on=datetime.date(2016, 1, 1),
-    )
-    assert affected(graph, [party]) is None  # the law's side: a scratch copy answers
+    assert "yahoo-mail-identification-data-be-2007" not in sold
+    # The law's side: the data whose paths reach the US, not all.
+    party = touched(graph, "the US no longer party to the Budapest Convention")
+    data = {row[0] for row in bundled.read("MATCH (d:Data) RETURN d.key").rows}
+    assert party and party < data
 
 
 def test_the_difference_names_what_was_gained_lost_and_changed(bundled: Store) -> None:

@@ -97,10 +97,34 @@ def ingest(
     rows = [[*row, f"{seconds.get(row[1], 0.0):.2f}"] for row in report.rows()]
     columns = ["group", "kind or type", "created", "updated", "unchanged", "seconds"]
     print_result(QueryResult(columns, rows), Format.table, title=f"ingest into {graph.location}")
+    derived = report.rederived
+    if derived is not None:
+        of = "every body of data" if derived.data is None else f"{derived.data} bodies of data"
+        err.print(f"REACHES derived anew for {of}", markup=False, highlight=False)
     err.print(
         f"{valid.node_count()} nodes and {valid.relationship_count()} relationships valid; "
         f"{total.created} {verb} created, {total.updated} {verb} updated, "
         f"{total.unchanged} unchanged; {time.perf_counter() - began:.1f} s",
+        markup=False,
+        highlight=False,
+    )
+
+
+@app.command()
+def rederive(store: StoreOption = None) -> None:
+    """Derive every REACHES anew from the whole graph and write them where they differ.
+
+    `reachgraph ingest` derives only the REACHES of the data its changes can affect. Run
+    this after writing to the graph by other means (cypher-shell, a Neo4j import)."""
+    from ..ingest.rederive import rebuild
+
+    began = time.perf_counter()
+    with open_store_of(store) as graph:
+        done = rebuild(graph)
+    differed = f"{done.written} written, as they differed" if done.written else "none differed"
+    err.print(
+        f"{done.rows} REACHES derived from the whole graph at {graph.location}; {differed}; "
+        f"{time.perf_counter() - began:.1f} s",
         markup=False,
         highlight=False,
     )
