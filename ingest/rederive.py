@@ -103,6 +103,8 @@ def rederive(store: Store, changed: Collection[str] | None = None) -> Rederived:
         return Rederived(total, 0, 0)
     graph = Graph.read(store)
     data = None if changed is None else sorted(affected(graph, changed))
+    if data is not None and len(data) == sum(kind == "Data" for kind in graph.kind.values()):
+        data = None  # all of them: replaced whole, without a lookup per body of data
     frame = derived(store, graph, data)
     columns = list(frame.columns)
     returned = ", ".join(f"r.{name}" for name in columns[2:])
