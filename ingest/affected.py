@@ -9,8 +9,9 @@ nodes its derivation looks up; `affected` finds every such body of data, and som
 superset is only slower, never wrong):
 
 - **The law's side** (`Deriver.home`: a jurisdiction's laws, their rules, their standings,
-  its members) is run for each jurisdiction with laws while every lookup is noted; a
-  jurisdiction whose lookups meet the change counts as changed itself.
+  its members) is run for each jurisdiction with laws while every lookup is noted (each
+  rule's standings once); a jurisdiction whose lookups meet the change counts as changed
+  itself.
 - **The data's side** (the walks of each basis's paths, then one PART_OF up) is walked
   backwards from each changed node: every body of data from which some walk, or a walk's
   PART_OF parent, stands on a changed node. Backwards, the walk ignores the days and the
@@ -19,8 +20,10 @@ superset is only slower, never wrong):
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Collection
 from typing import Any, TypeVar
+from weakref import WeakKeyDictionary
 
 from .curated_graph import Edge, Graph
 from .derive import Deriver
@@ -65,24 +68,45 @@ def watched(graph: Graph, footprint: Footprint) -> Graph:
     return copy
 
 
-def changed_homes(graph: Graph, changed: Collection[str]) -> set[str]:
-    """The jurisdictions (with laws) whose law's side looks up a changed node."""
+def _law_side(graph: Graph) -> dict[str, set[str]]:
+    """Each key the law's side of a jurisdiction looks up, with the jurisdictions that do."""
+    index = _LAW_SIDES.get(graph)
+    if index is not None:
+        return index
     footprint = Footprint()
-    seen = watched(graph, footprint)
-    homes = set(graph.into["ENACTED_BY"]) | set(graph.into["PARTY"])
-    out = set()
-    for home in homes:
+    deriver = Deriver(watched(graph, footprint))
+    rules: dict[str, set[str]] = {}
+    for rule, kind in graph.kind.items():
+        if kind == "ReachRule":
+            footprint.keys = set()
+            deriver.standings(rule)
+            rules[rule] = footprint.keys
+    index = defaultdict(set)
+    for home in set(graph.into["ENACTED_BY"]) | set(graph.into["PARTY"]):
         footprint.keys = set()
-        Deriver(seen).home(home)  # a Deriver of its own: no lookup is cached from another
-        if not footprint.keys.isdisjoint(changed):
-            out.add(home)
-    return out
+        offers = deriver.home(home).offers  # standings come from the cache: added below
+        for key in footprint.keys.union(*(rules[o.rule["key"]] for o in offers)):
+            index[key].add(home)
+    _LAW_SIDES[graph] = index
+    return index
 
 
-def affected(graph: Graph, changed: Collection[str]) -> set[str]:
+def changed_homes(graph: Graph, changed: Collection[str]) -> set[str]:
+    """The jurisdictions whose law's side looks up a changed key (on the graph before or
+    after the change: until it looks one up, that side runs the same on both)."""
+    law_side = _law_side(graph)
+    return set().union(*(law_side.get(key, ()) for key in changed))
+
+
+#: The law's side of a graph, found once per graph (what-if asks it of one graph often).
+_LAW_SIDES: WeakKeyDictionary[Graph, dict[str, set[str]]] = WeakKeyDictionary()
+
+
+def affected(graph: Graph, changed: Collection[str], before: Graph | None = None) -> set[str]:
     """The bodies of data whose REACHES may differ once the nodes `changed` (a changed node,
-    or an end of a changed relationship) changed; `graph` is the graph after the change."""
-    targets = set(changed) | changed_homes(graph, changed)
+    or an end of a changed relationship) changed; `graph` is the graph after the change,
+    `before` the one before it, if known (its law's side may be known already)."""
+    targets = set(changed) | changed_homes(before or graph, changed)
     found: set[str] = set()
     for spec in graph.schema.reach_bases.values():
         for path in (spec.path, spec.group_path):

@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import itertools
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cache, cached_property
 from typing import Any
@@ -55,9 +55,15 @@ DERIVED = "REACHES"
 class Deriver:
     """Derives the REACHES rows of a graph; one instance per derivation."""
 
-    def __init__(self, graph: Graph) -> None:
+    def __init__(
+        self, graph: Graph, *, before: Deriver | None = None, changed: Collection[str] = ()
+    ) -> None:
+        """`before`: a Deriver of the graph before a change, whose jurisdictions but those
+        `changed` (on the law's side, ingest/affected.py) are taken as they were."""
         self.graph = graph
         self.schema = graph.schema
+        self.before = before
+        self.changed = frozenset(changed)
 
     @cached_property
     def grouped(self) -> bool:
@@ -110,6 +116,8 @@ class Deriver:
         """What the answers for one jurisdiction share: its laws' rules and its members.
         Everything it reads of the graph is about the jurisdiction's law, none about the
         data (ingest/affected.py relies on that)."""
+        if self.before is not None and home not in self.changed:
+            return self.before.home(home)
         offers = []
         for law, link in self.laws_of(home):
             for under in self.graph.into["UNDER"].get(law, ()):

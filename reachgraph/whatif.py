@@ -21,13 +21,14 @@ import datetime
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from typing import Any
+from weakref import WeakKeyDictionary
 
 import pandas as pd
 from pydantic import BaseModel, Field
 
 from .graph.errors import QueryError
 from .graph.stores import Store, scratch_store
-from .ingest.affected import affected
+from .ingest.affected import affected, changed_homes
 from .ingest.curated_graph import Edge, Graph
 from .ingest.derive import Deriver
 from .ingest.rederive import rederive
@@ -91,13 +92,28 @@ def apply(graph: Graph, changes: Sequence[Hypothesis]) -> Graph:
     return graph
 
 
-def _answers(graph: Graph, data: Iterable[str], name: str, bound: Mapping[str, Any]) -> list[Any]:
+def _deriver(graph: Graph) -> Deriver:
+    """A Deriver of the real graph, one per graph: what-ifs on it share its jurisdictions'
+    laws, rules and standings where their changes leave them alone."""
+    deriver = _DERIVERS.get(graph)
+    if deriver is None:
+        deriver = _DERIVERS[graph] = Deriver(graph)
+    return deriver
+
+
+_DERIVERS: WeakKeyDictionary[Graph, Deriver] = WeakKeyDictionary()
+
+
+def _answers(
+    deriver: Deriver, data: Iterable[str], name: str, bound: Mapping[str, Any]
+) -> list[Any]:
     """The answers of `name` among the derived answers of `data` (the twin of the lookup in
     queries/NAME.cypher, checked against it by tests/test_whatif.py)."""
     query = named(name)
     day, known, standings = bound["as_of"], bound["known_on"], bound["standing"]
     records = []
-    for row in Deriver(graph).rows(data):
+    graph = deriver.graph
+    for row in deriver.rows(data):
         if not _holds(row, day, known) or row["standing"] not in standings:
             continue
         if name == "reach":
@@ -141,14 +157,16 @@ def overlay(
     if name not in IDENTITY:
         return None
     changed_graph = apply(graph, changes)
-    data = affected(changed_graph, {key for c in changes for key in (c.start, c.end)})
+    touched = {key for c in changes for key in (c.start, c.end)}
+    data = affected(changed_graph, touched, before=graph)
+    deriver = Deriver(changed_graph, before=_deriver(graph), changed=changed_homes(graph, touched))
     bound = named(name).bind(params)
     real = ask(store, name, params)
     if name == "reach":
         kept = [a for a in real if a.data not in data]  # type: ignore[attr-defined]
-        under = kept + _answers(changed_graph, data, name, bound)
+        under = kept + _answers(deriver, data, name, bound)
     elif bound["data"] in data:
-        under = _answers(changed_graph, [bound["data"]], name, bound)
+        under = _answers(deriver, [bound["data"]], name, bound)
     else:
         under = real
     return real, sorted(under, key=lambda a: _sort_key(a, IDENTITY[name]))
