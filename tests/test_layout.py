@@ -206,6 +206,25 @@ def test_no_backend_module_is_imported_outside_the_stores() -> None:
     assert stores >= BACKEND_MODULES
 
 
+#: What the API may not import: it asks the query layer (reachgraph/), whose __init__.py passes
+#: on what the API needs from below (the errors, the schema, the named queries' catalog).
+BELOW_THE_QUERY_LAYER = ("reachgraph.graph", "reachgraph.ingest", "reachgraph.queries")
+
+
+def test_the_api_imports_only_the_query_layer() -> None:
+    """yente's rule: routes call the query layer, never the stores, ingest or the queries."""
+    modules = package_modules()
+    api = {n: p for n, p in modules.items() if n.split(".")[:2] == ["reachgraph", "api"]}
+    leaks = [
+        f"{name} imports {target}"
+        for name, path in api.items()
+        for target in imported(name, path, modules)
+        if any(target == below or target.startswith(f"{below}.") for below in BELOW_THE_QUERY_LAYER)
+    ]
+    assert leaks == []
+    assert {"reachgraph.api.app", "reachgraph.api.routes.questions"} <= set(api)
+
+
 def test_the_package_has_no_import_cycle() -> None:
     modules = package_modules()
     graph = nx.DiGraph()
