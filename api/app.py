@@ -11,7 +11,7 @@ from starlette.exceptions import HTTPException
 from starlette.middleware.cors import CORSMiddleware
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from ..graph.errors import ReachgraphError
+from .. import ReachgraphError
 from ..settings import Settings
 from .caching import NotModified, on_not_modified
 from .deps import open_graph

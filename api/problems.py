@@ -12,7 +12,7 @@ from fastapi.exceptions import RequestValidationError
 from pydantic import BaseModel
 from starlette.exceptions import HTTPException
 
-from ..graph.errors import ReachgraphError, StoreUnavailable
+from .. import ReachgraphError, StoreUnavailable
 
 PROBLEM = "application/problem+json"
 log = logging.getLogger("reachgraph.api")

@@ -150,7 +150,7 @@ def main() -> None:
             embedded.close()
     if args.neo4j_uri:
         password = os.environ.get("REACHGRAPH_NEO4J_PASSWORD", "reachgraph-test")
-        server = open_store(args.neo4j_uri, neo4j_password=password)
+        server = open_store(args.neo4j_uri, password=password)
         server.apply_schema()
         build(server, args.small_companies)
         report("Neo4j, small", server, args.runs, every)

@@ -195,7 +195,7 @@ def main() -> None:
             places.append((args.neo4j_uri, sizes[0], "Neo4j"))
         for location, companies, backend in places:
             password = PASSWORD if backend == "Neo4j" else ""
-            with open_store(location, neo4j_password=password) as store:
+            with open_store(location, password=password) as store:
                 nodes = build(store, companies)
                 e = entities(store, args.runs)
             for question in QUESTIONS:

@@ -148,7 +148,8 @@ def _dispatch(field: str, names: list[str], prefix: str) -> dict[str, Any]:
 def curated_format(schema: Schema | None = None) -> dict[str, Any]:
     """The JSON Schema of one curated file."""
     schema = schema or load_schema()
-    defs: dict[str, Any] = {"source": _node_entry(schema.nodes["Source"], with_kind=False)}
+    source = schema.nodes[schema.source_kind]
+    defs: dict[str, Any] = {"source": _node_entry(source, with_kind=False)}
     for kind in schema.nodes.values():
         defs[f"node.{kind.name}"] = _node_entry(kind, with_kind=True)
     for rel in schema.curated_relationships.values():
@@ -170,7 +171,7 @@ def curated_format(schema: Schema | None = None) -> dict[str, Any]:
             },
             "sources": {
                 "type": "array",
-                "description": "Source nodes, written without `kind`.",
+                "description": f"{source.name} nodes, written without `kind`.",
                 "items": {"$ref": "#/$defs/source"},
             },
             "nodes": {

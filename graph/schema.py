@@ -13,7 +13,7 @@ from importlib import resources
 from typing import Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 PropertyType = Literal["string", "text", "date", "integer", "float", "boolean", "string_list"]
 CodeList = Literal["iso3166", "iso4217"]
@@ -85,6 +85,10 @@ class Schema(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     version: int
+    #: The kind of the nodes that state facts, whose keys `sources` properties hold.
+    source_kind: str
+    #: The relationship from a company to its owner, which may not run in a cycle.
+    ownership: str
     node_properties: dict[str, Property]
     relationship_properties: dict[str, Property]
     temporal_properties: dict[str, Property]
@@ -92,6 +96,14 @@ class Schema(BaseModel):
     reach_bases: dict[str, ReachBasis]
     nodes: dict[str, NodeKind]
     relationships: dict[str, RelType]
+
+    @model_validator(mode="after")
+    def _roles_are_declared(self) -> Schema:
+        if self.source_kind not in self.nodes:
+            raise ValueError(f"source_kind {self.source_kind!r} is no node kind")
+        if self.ownership not in self.curated_relationships:
+            raise ValueError(f"ownership {self.ownership!r} is no curated relationship type")
+        return self
 
     def node(self, kind: str) -> NodeKind:
         return self.nodes[kind]

@@ -75,6 +75,12 @@ def schema_markdown(schema: Schema | None = None) -> str:
         "Relationships marked temporal carry `from` (inclusive) and `until` (exclusive), stored "
         "as `valid_from` and `valid_until`; an empty bound is open.",
         "",
+        f"Facts name their sources by key in `sources`: nodes of kind "
+        f"[{schema.source_kind}](#{schema.source_kind.lower()}) (the schema's `source_kind`), "
+        "listed under `sources` in curated files. "
+        f"[{schema.ownership}](#{schema.ownership.lower()}) is ownership (the schema's "
+        "`ownership`): ingest refuses a cycle of it, a company that owns itself.",
+        "",
         "## Node kinds",
         "",
     ]

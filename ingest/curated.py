@@ -345,7 +345,7 @@ def _entry(
     row["_lines"] = entry[LINES]
     record = str(entry.get("key") or entry.get("start") or f"line {entry[LINE]}")
     if section == "sources":
-        into.add_node("Source", row)
+        into.add_node(schema.source_kind, row)
     elif section == "nodes":
         kind = entry.get("kind")
         if kind not in schema.nodes:

@@ -36,14 +36,16 @@ class Finding:
 
 
 def undated_sources(store: Store) -> list[str]:
-    rows = store.read("MATCH (s:Source) WHERE s.date IS NULL RETURN s.key ORDER BY s.key").rows
+    source = store.schema.source_kind
+    rows = store.read(f"MATCH (s:{source}) WHERE s.date IS NULL RETURN s.key ORDER BY s.key").rows
     return [row[0] for row in rows]
 
 
 def premature_sources(store: Store) -> list[Finding]:
     """Sources dated before the decision or request they report (on the node, or on a
     relationship to or from it)."""
-    dates = {row[0]: row[1] for row in store.read("MATCH (s:Source) RETURN s.key, s.date").rows}
+    sources = store.read(f"MATCH (s:{store.schema.source_kind}) RETURN s.key, s.date").rows
+    dates = {row[0]: row[1] for row in sources}
     findings: set[Finding] = set()
     for kind in DATED:
         facts = store.read(

@@ -2,29 +2,34 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 import networkx as nx
 import numpy as np
 import pandas as pd
 
+from ..graph.schema import Schema
 from ..graph.stores import Store
 from .problems import Problem
 from .stored import read_rows
 
-OWNERSHIP = "SUBSIDIARY_OF"
 
-
-def _ownership_cycles(frame: pd.DataFrame | None, store: Store | None) -> list[Problem]:
+def _ownership_cycles(
+    relationships: Mapping[str, pd.DataFrame], schema: Schema, store: Store | None
+) -> list[Problem]:
     """A company cannot own itself, however many subsidiaries lie between, counting the
-    ownership the store already holds. Each cycle is reported once, on the first edge of
-    the input met when walking it from its smallest key (the same report on every run)."""
+    ownership (the schema's `ownership` relationship) the store already holds. Each cycle is
+    reported once, on the first edge of the input met when walking it from its smallest key
+    (the same report on every run)."""
+    ownership = schema.ownership
+    frame = relationships.get(ownership)
     if frame is None or frame.empty:
         return []
     graph = nx.DiGraph()
     stored: list[list[Any]] = []
-    if store is not None and store.counts().relationships.get(OWNERSHIP):
-        stored = read_rows(store, f"MATCH (a)-[:{OWNERSHIP}]->(b) RETURN a.key, b.key")
+    if store is not None and store.counts().relationships.get(ownership):
+        stored = read_rows(store, f"MATCH (a)-[:{ownership}]->(b) RETURN a.key, b.key")
     edges = frame.dropna(subset=["start", "end"])
     starts = pd.Series([start for start, _ in stored] + edges["start"].tolist(), dtype=object)
     ends = pd.Series([end for _, end in stored] + edges["end"].tolist(), dtype=object)

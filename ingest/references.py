@@ -101,16 +101,21 @@ def _resolve_endpoints(
 
 
 def _source_dates(
-    nodes: dict[str, pd.DataFrame], store: Store | None, key_kinds: dict[str, str]
+    nodes: dict[str, pd.DataFrame],
+    store: Store | None,
+    key_kinds: dict[str, str],
+    source_kind: str,
 ) -> dict[str, datetime.date]:
+    """The date of every source (node of `source_kind`) the input has or refers to."""
     dates: dict[str, datetime.date] = {}
-    if "Source" in nodes:
-        frame = nodes["Source"].dropna(subset=["key", "date"])
+    if source_kind in nodes:
+        frame = nodes[source_kind].dropna(subset=["key", "date"])
         dates.update(zip(frame["key"], frame["date"], strict=True))
-    outside = [k for k, kind in key_kinds.items() if kind == "Source" and k not in dates]
+    outside = [k for k, kind in key_kinds.items() if kind == source_kind and k not in dates]
     if outside and store is not None:
         result = store.read(
-            "MATCH (s:Source) WHERE s.key IN $keys RETURN s.key, s.date", {"keys": outside}
+            f"MATCH (s:{source_kind}) WHERE s.key IN $keys RETURN s.key, s.date",
+            {"keys": outside},
         )
         dates.update({row[0]: row[1] for row in result.rows if row[1] is not None})
     return dates
@@ -121,8 +126,9 @@ def _check_sources(
     relationships: dict[str, pd.DataFrame],
     key_kinds: dict[str, str],
     problems: list[Problem],
+    source_kind: str,
 ) -> None:
-    sources = frozenset(k for k, kind in key_kinds.items() if kind == "Source")
+    sources = frozenset(k for k, kind in key_kinds.items() if kind == source_kind)
     for frame, record in [
         *((f, "key") for f in nodes.values()),
         *((f, "start") for f in relationships.values()),
@@ -132,7 +138,7 @@ def _check_sources(
         unknown = _each(
             frame["sources"][wrong], lambda keys: [k for k in keys if k not in sources]
         ).reindex(frame.index)
-        check.flag(wrong, "sources", "no Source has the key(s) {value}", unknown)
+        check.flag(wrong, "sources", f"no {source_kind} has the key(s) {{value}}", unknown)
         problems.extend(check.problems)
 
 

@@ -31,7 +31,7 @@ from pathlib import Path
 from typing import Any
 
 from ..data import BUNDLED
-from ..graph.schema import Schema
+from ..graph.schema import Schema, load_schema
 from ..graph.stores import Store
 from .load import LoadReport, Progress, load
 from .problems import IngestFailed, Problem
@@ -132,10 +132,14 @@ class _Rows:
         return value, estimated
 
 
-def read_transparency(path: Path, store: Store | None = None) -> tuple[RawInput, dict[str, Any]]:
+def read_transparency(
+    path: Path, store: Store | None = None, schema: Schema | None = None
+) -> tuple[RawInput, dict[str, Any]]:
     """The node and relationship tables of the file, with the problems found; and counts.
 
-    Companies and jurisdictions are added to the tables only where the store lacks them."""
+    Companies and jurisdictions are added to the tables only where the store lacks them.
+    `schema` (default: the store's) names the kind of the sources."""
+    source_kind = (schema or (store.schema if store is not None else load_schema())).source_kind
     name = str(path)
     raw = RawInput()
     text = _text(path, name, raw)
@@ -237,9 +241,9 @@ def read_transparency(path: Path, store: Store | None = None) -> tuple[RawInput,
     raw.problems.extend(rows.problems)
     if rows.problems:
         return raw, {}
-    raw.add_node("Source", {**COMPILATION, **origin, "_line": 1})
+    raw.add_node(source_kind, {**COMPILATION, **origin, "_line": 1})
     for row in sources.values():
-        raw.add_node("Source", row)
+        raw.add_node(source_kind, row)
     companies = {provider(s["publisher"]).key: s for s in sources.values()}
     known = store.kinds_of(sorted({*companies, *countries})) if store is not None else {}
     created_companies = []
@@ -285,7 +289,7 @@ def import_transparency(
 
     Raises IngestFailed, naming file, line and column, if any row is malformed."""
     schema = schema or store.schema
-    raw, counts = read_transparency(path, store)
+    raw, counts = read_transparency(path, store, schema)
     if raw.problems:
         raise IngestFailed(raw.problems)
     valid = validate(raw, schema, store)

@@ -18,7 +18,7 @@ import pandas as pd
 
 from ..graph.schema import Property, Schema, fold
 from ..graph.stores import Store
-from .ownership import OWNERSHIP, _ownership_cycles
+from .ownership import _ownership_cycles
 from .problems import Checker, IngestFailed
 from .properties import _check_properties, _codes, _coerce, _no_sources, _test
 from .references import (
@@ -123,16 +123,17 @@ def validate(raw: RawInput, schema: Schema, store: Store | None = None) -> Valid
         key_kinds.update(store.kinds_of(sorted(missing)))
 
     split = _resolve_endpoints(relationships, key_kinds, schema, problems)
-    source_dates = _source_dates(nodes, store, key_kinds)
-    _check_sources(nodes, relationships, key_kinds, problems)
-    problems.extend(_ownership_cycles(relationships.get(OWNERSHIP), store))
+    source_kind = schema.source_kind
+    source_dates = _source_dates(nodes, store, key_kinds, source_kind)
+    _check_sources(nodes, relationships, key_kinds, problems, source_kind)
+    problems.extend(_ownership_cycles(relationships, schema, store))
     problems.extend(check_rules(nodes.get("ReachRule"), relationships, store))
     if problems:
         raise IngestFailed(problems)
 
     valid = Valid()
     for kind, frame in nodes.items():
-        if kind == "Source":
+        if kind == source_kind:
             frame["known_from"] = frame["date"]
         else:
             frame["known_from"] = _known_from(frame["sources"], source_dates)

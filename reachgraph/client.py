@@ -252,9 +252,9 @@ def open_configured(location: str | None, settings: Settings, *, read_only: bool
     return open_store(
         location or settings.store,
         read_only=read_only,
-        neo4j_user=settings.neo4j_user,
-        neo4j_password=settings.neo4j_password.get_secret_value(),
-        neo4j_database=settings.neo4j_database,
+        user=settings.neo4j_user,
+        password=settings.neo4j_password.get_secret_value(),
+        database=settings.neo4j_database,
     )
 
 

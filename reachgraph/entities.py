@@ -101,7 +101,7 @@ class EntityLookups:
         if not keys:
             return []
         rows = self._read(
-            "UNWIND $keys AS k MATCH (s:Source {key: k}) "
+            f"UNWIND $keys AS k MATCH (s:{self.store.schema.source_kind} {{key: k}}) "
             "RETURN s.key, s.title, s.publisher, s.date, s.url",
             {"keys": keys},
         ).rows

@@ -12,14 +12,14 @@ import os
 import shutil
 import subprocess
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
 
 from reachgraph.api.app import create_app
-from reachgraph.graph.stores import Store, open_store
+from reachgraph.graph.stores import Store, open_store, stores
 from reachgraph.ingest import load, read_inputs, validate
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -27,7 +27,14 @@ SERVER = ROOT / "scripts" / "neo4j-test-server"
 DATA = ROOT / "data"
 PORT = os.environ.get("REACHGRAPH_NEO4J_TEST_PORT", "17687")
 PASSWORD = os.environ.get("REACHGRAPH_NEO4J_TEST_PASSWORD", "reachgraph-test")
-BACKENDS = ["ladybug", "neo4j"]
+#: Where the tests keep a store of each backend (`Store.backend`), given a folder of the test's
+#: own: the embedded store in it, Neo4j on the session's server. BACKENDS is every store of
+#: graph/stores/, so a new store fails the tests until it has its line here.
+LOCATIONS: dict[str, Callable[[Path, pytest.FixtureRequest], str]] = {
+    "ladybug": lambda folder, _: str(folder / "store"),
+    "neo4j": lambda _, request: str(request.getfixturevalue("neo4j_uri")),
+}
+BACKENDS = [store.backend for store in stores()]
 
 
 @pytest.fixture(scope="session")
@@ -61,11 +68,21 @@ def neo4j_uri() -> Iterator[str]:
             subprocess.run([SERVER, "stop"], capture_output=True)
 
 
-def _open(backend: str, tmp_path: Path, request: pytest.FixtureRequest) -> Store:
-    if backend == "ladybug":
-        return open_store(str(tmp_path / "store"))
-    uri = request.getfixturevalue("neo4j_uri")
-    return open_store(uri, neo4j_password=PASSWORD)
+def location_for(backend: str, folder: Path, request: pytest.FixtureRequest) -> str:
+    """Where a test keeps a store of `backend`; `folder` is the test's own."""
+    if backend not in LOCATIONS:
+        pytest.fail(
+            f"LOCATIONS (tests/conftest.py) does not say where tests keep a {backend} store"
+        )
+    return LOCATIONS[backend](folder, request)
+
+
+def open_empty(backend: str, folder: Path, request: pytest.FixtureRequest) -> tuple[str, Store]:
+    """Where a test keeps a store of `backend`, and that store, emptied."""
+    location = location_for(backend, folder, request)
+    store = open_store(location, password=PASSWORD)
+    store.clear()
+    return location, store
 
 
 @pytest.fixture(params=BACKENDS)
@@ -78,8 +95,7 @@ def backend(request: pytest.FixtureRequest) -> str:
 @pytest.fixture
 def store(backend: str, tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[Store]:
     """An empty store with the schema applied."""
-    graph = _open(backend, tmp_path, request)
-    graph.clear()
+    _, graph = open_empty(backend, tmp_path, request)
     graph.apply_schema()
     try:
         yield graph
@@ -95,7 +111,7 @@ def bundled(
 
     Tests that use it must not write: it is shared by the module's tests.
     """
-    graph = _open(request.param, tmp_path_factory.mktemp("bundled"), request)
+    _, graph = open_empty(request.param, tmp_path_factory.mktemp("bundled"), request)
     load_bundled(graph)
     try:
         yield graph
@@ -117,13 +133,7 @@ def location(
     """Where a store holding the bundled dataset is, loaded once for the test module."""
     from tests.api_helpers import load_sample
 
-    if request.param == "ladybug":
-        where = str(tmp_path_factory.mktemp("api") / "store")
-        store: Store = open_store(where)
-    else:
-        where = request.getfixturevalue("neo4j_uri")
-        store = open_store(where, neo4j_password=PASSWORD)
-        store.clear()
+    where, store = open_empty(request.param, tmp_path_factory.mktemp("api"), request)
     with store:
         load_sample(store)
     yield where

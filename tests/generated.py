@@ -16,7 +16,7 @@ import pytest
 from reachgraph.graph.stores import Store, open_store
 from reachgraph.ingest import load, read_inputs, validate
 from reachgraph.ingest.generate import generate, write_tables
-from tests.conftest import BACKENDS, DATA, _open
+from tests.conftest import BACKENDS, DATA, PASSWORD, open_empty
 
 #: How many companies the generated graph has.
 COMPANIES = 150
@@ -58,17 +58,14 @@ def load_graph(
     where the store allows it, so that other processes can open it too."""
     backend, graph = request.param
     folder = tmp_path_factory.mktemp(graph)
-    store = _open(backend, folder, request)
+    location, store = open_empty(backend, folder, request)
     if graph == "generated":
         load_generated(store, COMPANIES)
     else:
-        store.clear()
         store.apply_schema()
         load(validate(read_inputs([DATA], store.schema), store.schema, store), store)
-    location = store.location if backend == "ladybug" else request.getfixturevalue("neo4j_uri")
-    if backend == "ladybug":
-        store.close()
-        store = open_store(location, read_only=True)
+    store.close()
+    store = open_store(location, read_only=True, password=PASSWORD)
     try:
         yield Loaded(store, graph, location)
     finally:

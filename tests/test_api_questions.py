@@ -51,7 +51,7 @@ def test_reach_answers_with_paths_as_sentences(client: TestClient, location: str
     assert step["type"] == "OFFERED_IN" and step["sentence"].startswith(
         "Skype is offered in Belgium"
     )
-    direct = open_store(location, neo4j_password=PASSWORD)
+    direct = open_store(location, password=PASSWORD)
     with direct:
         expected = [
             a.model_dump(mode="json")

@@ -33,7 +33,7 @@ REACH = {"jurisdiction": "BE", "as_of": DAY, "known_on": FOREVER, "standing": ST
 @pytest.fixture(scope="module")
 def neo4j_bundled(neo4j_uri: str) -> Iterator[Store]:
     """The Neo4j store holding the bundled dataset, loaded as the `bundled` fixture does."""
-    graph = open_store(neo4j_uri, neo4j_password=PASSWORD)
+    graph = open_store(neo4j_uri, password=PASSWORD)
     load_bundled(graph)
     try:
         yield graph

@@ -1,4 +1,4 @@
-"""Every named query gives the same answers, row for row, on LadybugDB and on Neo4j."""
+"""Every named query gives the same answers, row for row, on every store (LadybugDB, Neo4j)."""
 
 from __future__ import annotations
 
@@ -8,12 +8,12 @@ from typing import Any
 import orjson
 import pytest
 
-from reachgraph.graph.stores import Store, open_store
+from reachgraph.graph.stores import Store
 from reachgraph.ingest import load, read_inputs, validate
 from reachgraph.ingest.transparency import DEFAULT_TABLE, import_transparency
 from reachgraph.queries import catalog
 from reachgraph.questions import ask
-from tests.conftest import DATA, PASSWORD
+from tests.conftest import BACKENDS, DATA, open_empty
 
 #: Parameters for every named query; more than one set where the answer turns on a date.
 CASES: list[tuple[str, dict[str, Any]]] = [
@@ -41,13 +41,12 @@ CASES: list[tuple[str, dict[str, Any]]] = [
 
 
 @pytest.fixture(scope="module")
-def stores(tmp_path_factory: pytest.TempPathFactory, neo4j_uri: str) -> Iterator[dict[str, Store]]:
-    opened = {
-        "ladybug": open_store(str(tmp_path_factory.mktemp("conformance") / "store")),
-        "neo4j": open_store(neo4j_uri, neo4j_password=PASSWORD),
-    }
+def stores(
+    tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureRequest
+) -> Iterator[dict[str, Store]]:
+    folder = tmp_path_factory.mktemp("conformance")
+    opened = {backend: open_empty(backend, folder, request)[1] for backend in BACKENDS}
     for store in opened.values():
-        store.clear()
         store.apply_schema()
         load(validate(read_inputs([DATA], store.schema), store.schema, store), store)
         import_transparency(DEFAULT_TABLE, store)
@@ -71,10 +70,11 @@ def answers(store: Store, name: str, params: dict[str, Any]) -> list[bytes]:
 @pytest.mark.parametrize(
     ("name", "params"), CASES, ids=[f"{n}-{i}" for i, (n, _) in enumerate(CASES)]
 )
-def test_both_stores_give_the_same_answers(
+def test_every_store_gives_the_same_answers(
     stores: dict[str, Store], name: str, params: dict[str, Any]
 ) -> None:
-    embedded = answers(stores["ladybug"], name, params)
-    server = answers(stores["neo4j"], name, params)
-    assert embedded, f"{name} {params} has no answer; the case tests nothing"
-    assert embedded == server
+    first, *others = ((backend, answers(store, name, params)) for backend, store in stores.items())
+    assert first[1], f"{name} {params} has no answer; the case tests nothing"
+    assert others, "one store only: nothing to compare"
+    for backend, answered in others:
+        assert answered == first[1], f"{backend} answers otherwise than {first[0]}"

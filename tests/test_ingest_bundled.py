@@ -83,7 +83,7 @@ def target(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[tuple[str
         yield str(tmp_path / "store"), {}
         return
     uri: str = request.getfixturevalue("neo4j_uri")
-    with open_store(uri, neo4j_password=PASSWORD) as store:
+    with open_store(uri, password=PASSWORD) as store:
         store.clear()
     yield uri, {"REACHGRAPH_NEO4J_PASSWORD": PASSWORD}
 
@@ -102,7 +102,7 @@ def ingest(folder: Path, location: str, env: dict[str, str]) -> subprocess.Compl
 
 def stored(location: str) -> Dump:
     read_only = "://" not in location
-    with open_store(location, read_only=read_only, neo4j_password=PASSWORD) as store:
+    with open_store(location, read_only=read_only, password=PASSWORD) as store:
         return dump(store)
 
 
@@ -160,7 +160,7 @@ def test_a_second_run_changes_nothing(bundled: Path, target: tuple[str, dict[str
 
 def test_both_stores_hold_the_same_graph(bundled: Path, neo4j_uri: str, tmp_path: Path) -> None:
     """Identical counts per kind and type, and in fact identical nodes and relationships."""
-    with open_store(neo4j_uri, neo4j_password=PASSWORD) as store:
+    with open_store(neo4j_uri, password=PASSWORD) as store:
         store.clear()
     ingest(bundled, neo4j_uri, {"REACHGRAPH_NEO4J_PASSWORD": PASSWORD})
     ingest(bundled, str(tmp_path / "store"), {})

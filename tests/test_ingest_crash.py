@@ -139,7 +139,7 @@ def ingest(*args: str, env: dict[str, str] | None = None) -> subprocess.Complete
 
 
 def stored(location: str, read_only: bool = True) -> Dump:
-    with open_store(location, read_only=read_only, neo4j_password=PASSWORD) as store:
+    with open_store(location, read_only=read_only, password=PASSWORD) as store:
         return dump(store)
 
 
@@ -250,13 +250,13 @@ def test_a_killed_ingest_into_neo4j_is_completed_by_the_next_run(
     folder = tmp_path / "tables"
     rows = write_tables(folder, scale=0.2)
     env = {"REACHGRAPH_NEO4J_PASSWORD": PASSWORD, "COLUMNS": "200"}
-    with open_store(neo4j_uri, neo4j_password=PASSWORD) as store:
+    with open_store(neo4j_uri, password=PASSWORD) as store:
         store.clear()
     done = ingest(str(folder), "--store", neo4j_uri, env=env)
     assert done.returncode == 0, done.stderr
     clean = stored(neo4j_uri)
     assert sum(counts(clean).values()) == rows
-    with open_store(neo4j_uri, neo4j_password=PASSWORD) as store:
+    with open_store(neo4j_uri, password=PASSWORD) as store:
         store.clear()
     first = kill_after_first_table(folder, neo4j_uri, env)
     complete_and_compare(folder, rows, neo4j_uri, clean, env, first)

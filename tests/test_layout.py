@@ -12,6 +12,7 @@ from __future__ import annotations
 import ast
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -24,6 +25,7 @@ import networkx as nx
 import pytest
 
 from reachgraph.data import BUNDLED
+from reachgraph.graph.schema import load_schema
 
 ROOT = Path(__file__).resolve().parent.parent
 FOLDERS = ("reachgraph", "graph", "ingest", "api", "queries", "data")
@@ -204,6 +206,25 @@ def test_no_backend_module_is_imported_outside_the_stores() -> None:
     assert stores >= BACKEND_MODULES
 
 
+#: What the API may not import: it asks the query layer (reachgraph/), whose __init__.py passes
+#: on what the API needs from below (the errors, the schema, the named queries' catalog).
+BELOW_THE_QUERY_LAYER = ("reachgraph.graph", "reachgraph.ingest", "reachgraph.queries")
+
+
+def test_the_api_imports_only_the_query_layer() -> None:
+    """yente's rule: routes call the query layer, never the stores, ingest or the queries."""
+    modules = package_modules()
+    api = {n: p for n, p in modules.items() if n.split(".")[:2] == ["reachgraph", "api"]}
+    leaks = [
+        f"{name} imports {target}"
+        for name, path in api.items()
+        for target in imported(name, path, modules)
+        if any(target == below or target.startswith(f"{below}.") for below in BELOW_THE_QUERY_LAYER)
+    ]
+    assert leaks == []
+    assert {"reachgraph.api.app", "reachgraph.api.routes.questions"} <= set(api)
+
+
 def test_the_package_has_no_import_cycle() -> None:
     modules = package_modules()
     graph = nx.DiGraph()
@@ -225,3 +246,41 @@ def test_no_module_is_over_400_lines() -> None:
     }
     assert len(lines) > 50  # the mapping was read: every module is counted
     assert {path: n for path, n in lines.items() if n > LONGEST} == {}
+
+
+def _docstrings(tree: ast.Module) -> set[int]:
+    """The ids of the docstring constants of the module, its classes and its functions."""
+    scopes = (ast.Module, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)
+    return {
+        id(node.body[0].value)
+        for node in ast.walk(tree)
+        if isinstance(node, scopes)
+        and node.body
+        and isinstance(node.body[0], ast.Expr)
+        and isinstance(node.body[0].value, ast.Constant)
+    }
+
+
+def test_the_source_kind_and_ownership_are_read_from_the_schema() -> None:
+    """graph/schema.yaml names the kind of sources and the ownership relationship
+    (`source_kind`, `ownership`); code reads them from `Schema`, never spells them: no string
+    that is one of them, or names one as a Cypher label or type (`(s:Source)`), outside
+    graph/schema.py. Prose (docstrings, examples in messages) may mention them."""
+    schema = load_schema()
+    names = {schema.source_kind, schema.ownership}
+    label = re.compile(rf":({'|'.join(map(re.escape, names))})\b")
+    spelled = []
+    for name, path in package_modules().items():
+        if name == "reachgraph.graph.schema":
+            continue
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        prose = _docstrings(tree)
+        spelled += [
+            f"{path.relative_to(ROOT)}:{node.lineno}: {node.value!r}"
+            for node in ast.walk(tree)
+            if isinstance(node, ast.Constant)
+            and isinstance(node.value, str)
+            and id(node) not in prose
+            and (node.value in names or label.search(node.value))
+        ]
+    assert spelled == []

@@ -19,7 +19,7 @@ from reachgraph.output import UNCONFIRMED, answers_table
 from reachgraph.questions import Hypothesis, ask, exposure
 from reachgraph.whatif import hypothetical
 from tests.api_helpers import load_sample
-from tests.conftest import BACKENDS, _open
+from tests.conftest import BACKENDS, open_empty
 
 SCRATCH = Path(__file__).parent / "model" / "scratch-dispute.yaml"
 
@@ -32,8 +32,7 @@ def day(text: str) -> datetime.date:
 def scratch(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[Store]:
-    graph = _open(request.param, tmp_path_factory.mktemp("scratch"), request)
-    graph.clear()
+    _, graph = open_empty(request.param, tmp_path_factory.mktemp("scratch"), request)
     load_sample(graph, [SCRATCH])
     try:
         yield graph

@@ -8,13 +8,33 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from reachgraph.graph.errors import QueryError, QueryTimeout, WriteRefused
-from reachgraph.graph.stores import Store, open_store
-from tests.conftest import PASSWORD
+from reachgraph.graph.errors import ConfigError, QueryError, QueryTimeout, WriteRefused
+from reachgraph.graph.stores import Store, open_store, store_for, stores
+from tests.conftest import BACKENDS, LOCATIONS, PASSWORD
 
 
 def companies(*rows: tuple[str, str]) -> pd.DataFrame:
     return pd.DataFrame([{"key": k, "name": n, "sources": ["src-1"]} for k, n in rows])
+
+
+def test_each_store_opens_the_schemes_it_declares() -> None:
+    """open_store picks a store by the location's scheme (`Store.schemes`); one store each."""
+    declared = [scheme for store in stores() for scheme in store.schemes]
+    assert len(declared) == len(set(declared)) and declared
+    for store in stores():
+        for scheme in store.schemes:
+            assert store_for(f"{scheme}://host/x" if scheme else "some/folder") is store
+    assert store_for("C:\\data\\store").schemes == ("",)  # a path, though it reads as c:
+    assert {store.backend for store in stores()} == set(BACKENDS) == set(LOCATIONS)
+
+
+def test_an_unknown_scheme_names_the_uri_and_every_scheme_a_store_opens() -> None:
+    with pytest.raises(ConfigError) as raised:
+        open_store("redis://127.0.0.1:6379/0")
+    message = str(raised.value)
+    assert message.startswith("unsupported store URI 'redis://127.0.0.1:6379/0' (scheme 'redis')")
+    assert all(f"{s}://" in message for store in stores() for s in store.schemes if s)
+    assert "a directory path (ladybug)" in message and "bolt+ssc:// URI (neo4j)" in message
 
 
 def test_applying_the_schema_twice_is_harmless(store: Store) -> None:
@@ -155,7 +175,7 @@ def test_a_reader_follows_writes_made_through_another_handle(
     if backend == "ladybug":
         reader = open_store(store.location, read_only=True)
     else:
-        reader = open_store(request.getfixturevalue("neo4j_uri"), neo4j_password=PASSWORD)
+        reader = open_store(request.getfixturevalue("neo4j_uri"), password=PASSWORD)
     with reader:
         before = reader.data_version()
         assert reader.read("MATCH (n:Company) RETURN count(n)").rows == [[1]]

@@ -7,8 +7,8 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Path, Query, Request
 from starlette.concurrency import run_in_threadpool
 
+from ... import load_schema
 from ...entities import MAX_DEPTH
-from ...graph.schema import load_schema
 from ...models import Entity, EntityPage, Neighbourhood
 from ..caching import NOT_MODIFIED, etag
 from ..deps import Graph

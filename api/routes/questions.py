@@ -16,9 +16,8 @@ from fastapi.responses import StreamingResponse
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, create_model
 from starlette.concurrency import run_in_threadpool
 
-from ...graph.errors import InvalidParameter, ReachgraphError
+from ... import InvalidParameter, NamedQuery, ReachgraphError, catalog
 from ...paging import MAX_LIMIT, STREAM_PAGE, Page, pageable
-from ...queries import NamedQuery, catalog
 from ...questions import Exposure, Hypothesis, row_model
 from ..caching import NOT_MODIFIED, etag
 from ..deps import Graph

@@ -6,7 +6,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query
 
-from ...graph.schema import load_schema
+from ... import load_schema
 from ...models import SearchResults
 from ..caching import NOT_MODIFIED, etag
 from ..deps import Graph

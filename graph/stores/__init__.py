@@ -2,53 +2,76 @@
 
 from __future__ import annotations
 
+from functools import cache
 from urllib.parse import urlsplit
 
 from ..errors import ConfigError
 from ..schema import Schema
-from .base import Counts, FrameReader, QueryResult, Store
-
-NEO4J_SCHEMES = ("neo4j", "neo4j+s", "neo4j+ssc", "bolt", "bolt+s", "bolt+ssc")
+from .base import Counts, FrameReader, QueryResult, Store, StoreOptions
 
 __all__ = [
-    "NEO4J_SCHEMES",
     "Counts",
     "FrameReader",
     "QueryResult",
     "Store",
+    "StoreOptions",
     "open_store",
     "scratch_store",
+    "store_for",
+    "stores",
 ]
+
+
+@cache
+def stores() -> tuple[type[Store], ...]:
+    """Every store: a new one is a module in graph/stores/ and its class here. Imported when
+    first asked for, so that importing reachgraph loads no driver."""
+    from .ladybug import LadybugStore
+    from .neo4j import Neo4jStore
+
+    return (LadybugStore, Neo4jStore)
+
+
+def store_for(location: str) -> type[Store]:
+    """The store that opens `location`: the one that declares its URI scheme, or the one that
+    opens paths (scheme "") for a location that is no URI."""
+    by_scheme = {scheme: store for store in stores() for scheme in store.schemes}
+    scheme = urlsplit(location).scheme
+    if scheme in by_scheme:
+        return by_scheme[scheme]
+    if "://" not in location and "" in by_scheme:
+        return by_scheme[""]  # a path, also one that reads as a scheme (C:\data)
+    known = ", or ".join(f"{_locations(store)} ({store.backend})" for store in stores())
+    raise ConfigError(f"unsupported store URI {location!r} (scheme {scheme!r}): give {known}")
+
+
+def _locations(store: type[Store]) -> str:
+    """What the store opens, in words: `a directory path`, `a bolt:// or neo4j:// URI`."""
+    uris = [f"{scheme}://" for scheme in store.schemes if scheme]
+    said = ["a directory path"] if "" in store.schemes else []
+    if uris:
+        said.append(
+            f"a {', '.join(uris[:-1])} or {uris[-1]} URI" if len(uris) > 1 else f"a {uris[0]} URI"
+        )
+    return " or ".join(said)
 
 
 def open_store(
     location: str,
     *,
     read_only: bool = False,
-    neo4j_user: str = "neo4j",
-    neo4j_password: str = "",
-    neo4j_database: str = "neo4j",
+    user: str | None = None,
+    password: str = "",
+    database: str | None = None,
 ) -> Store:
-    """Open the store at `location`: a Neo4j URI, or a directory for the embedded store.
+    """Open the store at `location`, picked by its URI scheme (`Store.schemes`): a Neo4j URI,
+    or a directory path for the embedded store.
 
     `read_only` opens the embedded store read-only (the API does, so an ingest can run
-    beside it); Neo4j reads are always read-only through `Store.read`.
+    beside it); `user`, `password` and `database` are for a store on a server (Neo4j).
     """
-    scheme = urlsplit(location).scheme
-    if scheme in NEO4J_SCHEMES:
-        from .neo4j import Neo4jStore
-
-        return Neo4jStore(
-            location, user=neo4j_user, password=neo4j_password, database=neo4j_database
-        )
-    if "://" in location:
-        raise ConfigError(
-            f"unsupported store URI {location!r}: use a neo4j://, neo4j+s:// or bolt:// URI "
-            "for Neo4j, or a directory path for the embedded store"
-        )
-    from .ladybug import LadybugStore
-
-    return LadybugStore(location, read_only=read_only)
+    options = StoreOptions(read_only=read_only, user=user, password=password, database=database)
+    return store_for(location).open(location, options)
 
 
 def scratch_store(schema: Schema) -> Store:

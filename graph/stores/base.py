@@ -5,7 +5,7 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Protocol, runtime_checkable
+from typing import Any, ClassVar, Protocol, Self, runtime_checkable
 
 import pandas as pd
 
@@ -43,6 +43,19 @@ class QueryResult:
 
 
 @dataclass(frozen=True)
+class StoreOptions:
+    """How to open a store, besides where it is: each store takes what applies to it."""
+
+    #: Open the store read-only: the embedded store opens its files so, and can then be read
+    #: while another process writes it (a store on a server reads read-only anyway).
+    read_only: bool = False
+    #: The user, password and database of a store on a server (None: the store's default).
+    user: str | None = None
+    password: str = ""
+    database: str | None = None
+
+
+@dataclass(frozen=True)
 class Counts:
     nodes: dict[str, int] = field(default_factory=dict)
     relationships: dict[str, int] = field(default_factory=dict)
@@ -55,13 +68,22 @@ class Store(ABC):
     read-only transaction, so a write slipped into a read query is refused by the store.
     """
 
-    backend: str
+    #: Its name, which picks a named query's variant (`NAME.BACKEND.cypher`).
+    backend: ClassVar[str]
+    #: The URI schemes of the locations it opens (`bolt`, `neo4j+s`, ...); "" is a path with
+    #: no scheme. open_store picks, by the location's scheme, the store that declares it.
+    schemes: ClassVar[tuple[str, ...]]
     #: Whether `data_version` answers from local state, cheaply enough to ask on an event
     #: loop (the API does, per request); else it asks a server and is run in a thread.
     local_data_version: bool = False
 
     def __init__(self, schema: Schema | None = None) -> None:
         self.schema = schema or load_schema()
+
+    @classmethod
+    @abstractmethod
+    def open(cls, location: str, options: StoreOptions) -> Self:
+        """The store at `location`, a URI of one of `schemes` (or a path, for "")."""
 
     @property
     @abstractmethod

@@ -21,7 +21,7 @@ import pandas as pd
 
 from ..errors import QueryError, QueryRefused, QueryTimeout, StoreUnavailable, WriteRefused
 from ..schema import Property, Schema
-from .base import QueryResult, Store
+from .base import QueryResult, Store, StoreOptions
 from .ladybug_guard import _one_statement, guard_read
 from .ladybug_layout import _TYPES, NOTES, ddl
 from .ladybug_values import native
@@ -51,7 +51,12 @@ Stamps = tuple[tuple[int, int] | None, ...]
 
 class LadybugStore(Store):
     backend = "ladybug"
+    schemes = ("",)  # a directory path
     local_data_version = True  # two stat() calls
+
+    @classmethod
+    def open(cls, location: str, options: StoreOptions) -> LadybugStore:
+        return cls(location, read_only=options.read_only)
 
     def __init__(
         self, path: str | Path | None, *, read_only: bool = False, schema: Schema | None = None

@@ -33,7 +33,7 @@ from ..errors import (
     WriteRefused,
 )
 from ..schema import Schema
-from .base import QueryResult, Store, node_value, relationship_value
+from .base import QueryResult, Store, StoreOptions, node_value, relationship_value
 from .neo4j_layout import ENTITY, NOTES, constraints
 
 # The driver logs what it retries ("Unable to retrieve routing information") on its `neo4j`
@@ -131,6 +131,17 @@ def _classify(error: ClientError) -> Exception:
 
 class Neo4jStore(Store):
     backend = "neo4j"
+    schemes = ("neo4j", "neo4j+s", "neo4j+ssc", "bolt", "bolt+s", "bolt+ssc")
+
+    @classmethod
+    def open(cls, location: str, options: StoreOptions) -> Neo4jStore:
+        """Reads are read-only whatever `options.read_only` says (`read` runs them so)."""
+        return cls(
+            location,
+            user=options.user or "neo4j",
+            password=options.password,
+            database=options.database or "neo4j",
+        )
 
     def __init__(
         self,

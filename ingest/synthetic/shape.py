@@ -5,12 +5,18 @@ from __future__ import annotations
 
 import itertools
 
+from ...graph.schema import load_schema
+
+#: The schema's names for the kind of sources and for ownership (graph/schema.yaml).
+SOURCE = load_schema().source_kind
+OWNERSHIP = load_schema().ownership
+
 #: Rows per company of the kinds that scale with the number of companies.
 RATIOS: dict[str, float] = {
     "Service": 0.5,
     "DataCenter": 0.05,
     "Data": 1.2,
-    "Source": 1.0,
+    SOURCE: 1.0,
     "DataRequest": 0.1,
     "Proceeding": 0.05,
     "Law": 0.008,

@@ -8,7 +8,7 @@ import numpy as np
 import numpy.typing as npt
 
 from .columns import Ints, Strings, Table, _day, _Draw, _keys
-from .shape import RATIOS
+from .shape import RATIOS, SOURCE
 
 
 @dataclass
@@ -52,7 +52,7 @@ class _Tables:
         self.n = companies
         self.draw = _Draw(seed)
         self.tables: dict[str, list[Table]] = {}
-        self.sources = _keys("source", self.scaled("Source"))
+        self.sources = _keys("source", self.scaled(SOURCE))
 
     def scaled(self, kind: str) -> int:
         return max(2, round(self.n * RATIOS[kind]))

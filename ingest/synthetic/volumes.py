@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from .columns import Strings, _day, _either, _keys, _pick, _strings
-from .shape import PUBLISHERS, SOURCE_TITLES
+from .shape import PUBLISHERS, SOURCE, SOURCE_TITLES
 from .tables import _Jurisdictions, _Tables
 
 
@@ -44,7 +44,7 @@ class _Volumes(_Tables):
 
     def source_nodes(self) -> None:
         draw, count = self.draw, len(self.sources)
-        self.tables["Source"] = [
+        self.tables[SOURCE] = [
             {
                 "key": self.sources,
                 "title": _pick(SOURCE_TITLES, draw.ints(0, len(SOURCE_TITLES), count))

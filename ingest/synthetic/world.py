@@ -17,6 +17,7 @@ from .shape import (
     EU_LEFT,
     HUBS,
     LEGAL_FORMS,
+    OWNERSHIP,
     PRESENCE_KINDS,
     PRODUCTS,
     SUBDIVISIONS,
@@ -127,7 +128,7 @@ class _World(_Tables):
             child = np.concatenate([level, level[resold]])
             share = draw.ints(50, 101, len(child))
             self.relate(
-                "SUBSIDIARY_OF",
+                OWNERSHIP,
                 keys[child],
                 keys[np.concatenate([owner, buyer])],
                 np.concatenate([since, sold[resold]]),

@@ -14,8 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from reachgraph.graph.stores import open_store
-from tests.conftest import BACKENDS, PASSWORD
+from tests.conftest import BACKENDS, open_empty
 from tests.security.graphs import OUTCOMES, Target, fingerprint, load_tiny_graph
 from tests.security.hostile import FIGURES
 
@@ -24,13 +23,7 @@ from tests.security.hostile import FIGURES
 def target(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[Target]:
-    if request.param == "ladybug":
-        location = str(tmp_path_factory.mktemp("security") / "store")
-        store = open_store(location)
-    else:
-        location = request.getfixturevalue("neo4j_uri")
-        store = open_store(location, neo4j_password=PASSWORD)
-        store.clear()
+    location, store = open_empty(request.param, tmp_path_factory.mktemp("security"), request)
     load_tiny_graph(store)
     try:
         yield Target(request.param, location, store, fingerprint(store))

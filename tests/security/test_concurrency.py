@@ -140,7 +140,7 @@ def test_ingest_while_serving_gives_old_or_new_answers_or_503(
         location = str(tmp_path / "store")
     else:
         location = request.getfixturevalue("neo4j_uri")
-        with open_store(location, neo4j_password=PASSWORD) as store:
+        with open_store(location, password=PASSWORD) as store:
             store.clear()
     server: Server | None = None
     expected: list[dict[str, Any]] = []
@@ -151,7 +151,7 @@ def test_ingest_while_serving_gives_old_or_new_answers_or_503(
             if server is None:
                 server = Server(location, backend, tmp_path / "server.log")
                 with open_store(
-                    location, read_only=backend == "ladybug", neo4j_password=PASSWORD
+                    location, read_only=backend == "ladybug", password=PASSWORD
                 ) as store:
                     busiest = store.read(
                         "MATCH (j:Jurisdiction)-[r:REACHES]->() "

@@ -146,7 +146,7 @@ def clean_run(folder: Path, location: str, backend: str) -> Timeline:
 
 def read(location: str, backend: str) -> Dump:
     """The store as a reader opens it (LadybugDB read-only, as the API does)."""
-    with open_store(location, read_only=backend == "ladybug", neo4j_password=PASSWORD) as store:
+    with open_store(location, read_only=backend == "ladybug", password=PASSWORD) as store:
         return dump(store)
 
 
@@ -155,7 +155,7 @@ def empty(location: str, backend: str) -> str:
     if backend == "ladybug":
         shutil.rmtree(location, ignore_errors=True)
     else:
-        with open_store(location, neo4j_password=PASSWORD) as store:
+        with open_store(location, password=PASSWORD) as store:
             store.clear()
     return location
 

@@ -34,7 +34,7 @@ from reachgraph.api.app import create_app
 from reachgraph.graph.stores import Store, open_store
 from reachgraph.ingest import load, read_inputs, validate
 from tests.api_helpers import settings_for
-from tests.conftest import BACKENDS, PASSWORD
+from tests.conftest import BACKENDS, PASSWORD, open_empty
 from tests.security.graphs import fingerprint, load_tiny_graph
 from tests.security.hostile import BULK, CURATED, FIGURES, RESOURCE, Case, curated
 
@@ -67,7 +67,7 @@ class Run:
 def graph_of(backend: str, location: str) -> tuple[Any, ...]:
     """Counts, nodes and relationships (not the catalogue: `reachgraph ingest` applies the
     schema first, which may move Neo4j's last transaction without writing data)."""
-    with open_store(location, read_only=backend == "ladybug", neo4j_password=PASSWORD) as store:
+    with open_store(location, read_only=backend == "ladybug", password=PASSWORD) as store:
         return fingerprint(store)[:4]
 
 
@@ -87,13 +87,7 @@ def corpus(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
 @pytest.fixture(scope="module", params=BACKENDS)
 def tiny(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """Where the tiny graph is, closed (the CLI opens it from another process)."""
-    if request.param == "ladybug":
-        location = str(tmp_path_factory.mktemp("hostile-store") / "store")
-        store: Store = open_store(location)
-    else:
-        location = request.getfixturevalue("neo4j_uri")
-        store = open_store(location, neo4j_password=PASSWORD)
-        store.clear()
+    location, store = open_empty(request.param, tmp_path_factory.mktemp("hostile-store"), request)
     with store:
         load_tiny_graph(store)
     yield location

@@ -21,9 +21,9 @@ from fastapi.testclient import TestClient
 
 from reachgraph.api.app import create_app
 from reachgraph.cli import main
-from reachgraph.graph.stores import Store, open_store
+from reachgraph.graph.stores import Store
 from tests.api_helpers import is_problem, settings_for
-from tests.conftest import BACKENDS, PASSWORD
+from tests.conftest import BACKENDS, PASSWORD, open_empty
 
 LIMIT = 1.0
 #: How late past the limit these queries may end (measured alone: Neo4j 0.5 s, LadybugDB
@@ -58,13 +58,7 @@ def dense(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[tuple[str, str]]:
     """(backend, location) of a store holding the dense graph."""
-    if request.param == "ladybug":
-        location = str(tmp_path_factory.mktemp("dense") / "store")
-        store = open_store(location)
-    else:
-        location = request.getfixturevalue("neo4j_uri")
-        store = open_store(location, neo4j_password=PASSWORD)
-        store.clear()
+    location, store = open_empty(request.param, tmp_path_factory.mktemp("dense"), request)
     with store:
         dense_graph(store)
     yield request.param, location
