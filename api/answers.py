@@ -10,5 +10,5 @@ def json_answer(model: BaseModel) -> Response:
     """The model as JSON, as FastAPI would send it, for a route declared with the model as
     its `response_model` (the OpenAPI schema) that returns this instead: for a returned
     model, FastAPI dumps it to a dict, validates the dict back into the model and then
-    serialises that, about twice the work for a large answer (bench/api.py)."""
+    serialises that (docs/benchmarks.md, HTTP API)."""
     return Response(model.model_dump_json(), media_type="application/json")

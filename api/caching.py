@@ -71,9 +71,9 @@ def _tag(app_version: str, data_version: str) -> str:
 class Tagged(APIRoute):
     """A route that does what the `etag` dependency does, without being one: the tag is
     checked before the route's parameters and dependencies are (a 304 runs no query), and
-    set on the answer, whether the route returns a model or a Response. FastAPI's
-    dependency resolution costs more than the rest of the check (bench/api.py), which the
-    entity lookups, the API's most frequent requests, should not pay."""
+    set on the answer, whether the route returns a model or a Response, and FastAPI has no
+    dependency on Request, Response and Graph to resolve for it on every request (the
+    entity lookups are the API's most frequent requests; docs/benchmarks.md, HTTP API)."""
 
     def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
         handler = super().get_route_handler()
