@@ -4,8 +4,11 @@ Modified when the client already holds the answer for the current data."""
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable, Coroutine
+from typing import Any
 
 from fastapi import Request, Response
+from fastapi.routing import APIRoute
 from starlette.concurrency import run_in_threadpool
 
 from ..client import ReachGraph
@@ -33,7 +36,16 @@ class NotModified(Exception):
 
 async def etag(request: Request, response: Response, graph: Graph) -> None:
     """Set ETag and Cache-Control; answer 304 (before any query runs) when If-None-Match
-    names the current ETag. The tag changes with the data and with the app's version.
+    names the current ETag. For routes that copy the tag into a Response they make
+    themselves (a stream); a router whose routes return whole answers takes `Tagged`."""
+    tag = await current_tag(request, graph)
+    response.headers["ETag"] = tag
+    response.headers["Cache-Control"] = CACHE_CONTROL
+
+
+async def current_tag(request: Request, graph: ReachGraph) -> str:
+    """The ETag of the answer to `request` now; NotModified when If-None-Match names it. The
+    tag changes with the data and with the app's version.
 
     The data version is the one the response cache read for this request, if it did; the one
     used is left in the scope, which tells the cache the answer may be kept, and for what
@@ -41,15 +53,39 @@ async def etag(request: Request, response: Response, graph: Graph) -> None:
     current = request.scope.get(VERSION)
     if not isinstance(current, str):
         current = request.scope[VERSION] = await data_version(graph)
-    version = f"{request.app.version}:{current}"
-    tag = f'W/"{hashlib.blake2b(version.encode(), digest_size=12).hexdigest()}"'
-    response.headers["ETag"] = tag
-    response.headers["Cache-Control"] = CACHE_CONTROL
-    given = request.headers.get("if-none-match", "")
-    if given.strip() == "*" or tag.removeprefix("W/") in (
-        t.strip().removeprefix("W/") for t in given.split(",")
+    tag = _tag(request.app.version, current)
+    given = request.headers.get("if-none-match")
+    if given and (
+        given.strip() == "*"
+        or tag.removeprefix("W/") in (t.strip().removeprefix("W/") for t in given.split(","))
     ):
         raise NotModified(tag)
+    return tag
+
+
+def _tag(app_version: str, data_version: str) -> str:
+    version = f"{app_version}:{data_version}"
+    return f'W/"{hashlib.blake2b(version.encode(), digest_size=12).hexdigest()}"'
+
+
+class Tagged(APIRoute):
+    """A route that does what the `etag` dependency does, without being one: the tag is
+    checked before the route's parameters and dependencies are (a 304 runs no query), and
+    set on the answer, whether the route returns a model or a Response, and FastAPI has no
+    dependency on Request, Response and Graph to resolve for it on every request (the
+    entity lookups are the API's most frequent requests; docs/benchmarks.md, HTTP API)."""
+
+    def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
+        handler = super().get_route_handler()
+
+        async def tagged(request: Request) -> Response:
+            tag = await current_tag(request, request.app.state.graph)
+            response = await handler(request)
+            response.headers["ETag"] = tag
+            response.headers["Cache-Control"] = CACHE_CONTROL
+            return response
+
+        return tagged
 
 
 async def data_version(graph: ReachGraph) -> str:

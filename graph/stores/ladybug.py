@@ -75,6 +75,8 @@ class LadybugStore(Store):
         # One connection is not safe to share between threads (the API's worker threads).
         self._lock = threading.Lock()
         self._db, self._conn, self._opened = self._connect()
+        #: The connection's query timeout (ms, 0 for none), set only when it changes.
+        self._timeout_ms = 0
 
     def _connect(self) -> tuple[ladybug.Database, ladybug.Connection, Stamps]:
         stamps = self._files()
@@ -124,7 +126,16 @@ class LadybugStore(Store):
     def location(self) -> str:
         return str(self.path) if self.path else "memory"
 
-    def _execute(self, cypher: str, params: Mapping[str, Any] | None = None) -> Any:
+    def _execute(
+        self, cypher: str, params: Mapping[str, Any] | None = None, timeout_ms: int = 0
+    ) -> Any:
+        """Run a statement with a time limit (ms; 0, the default, for none). The limit is
+        left on the connection and set again only when it changes: setting it is a call into
+        the connection that the next statement applies, which cost every read two of them
+        when each reset it (bench/api.py)."""
+        if timeout_ms != self._timeout_ms:
+            self._conn.set_query_timeout(timeout_ms)
+            self._timeout_ms = timeout_ms
         try:
             return self._conn.execute(cypher, dict(params or {}))
         except RuntimeError as error:
@@ -303,6 +314,7 @@ class LadybugStore(Store):
                 continue
             self.close()
             self._db, self._conn, self._opened = connection
+            self._timeout_ms = 0
             return
 
     def _read(
@@ -312,13 +324,13 @@ class LadybugStore(Store):
         timeout: float | None,
         row_cap: int | None,
     ) -> QueryResult:
-        self._conn.set_query_timeout(int((timeout or 0) * 1000))
+        timeout_ms = int((timeout or 0) * 1000)
         began = False
         try:
             if not self.read_only:
-                self._execute("BEGIN TRANSACTION READ ONLY")
+                self._execute("BEGIN TRANSACTION READ ONLY", timeout_ms=timeout_ms)
                 began = True
-            result = self._execute(cypher, params)
+            result = self._execute(cypher, params, timeout_ms)
             columns = result.get_column_names()
             rows: list[list[Any]] = []
             truncated = False
@@ -331,7 +343,6 @@ class LadybugStore(Store):
         finally:
             if began:
                 self._end_read_transaction()
-            self._conn.set_query_timeout(0)
         return QueryResult(columns, rows, truncated)
 
     def read_frame(self, cypher: str) -> pd.DataFrame:
