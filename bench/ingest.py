@@ -44,7 +44,9 @@ from reachgraph.graph.stores.ladybug_layout import ddl
 from reachgraph.graph.stores.neo4j import Neo4jStore
 from reachgraph.graph.stores.neo4j_layout import ENTITY
 from reachgraph.ingest import load, read_inputs, validate
+from reachgraph.ingest.derive import DERIVED
 from reachgraph.ingest.generate import generate, write_tables
+from reachgraph.ingest.load import Change, LoadReport
 from reachgraph.ingest.synthetic.shape import COMPANIES_FOR_1M
 from reachgraph.ingest.validate import Valid
 
@@ -73,6 +75,13 @@ class Timings:
 
 
 PIPELINE = ("read", "validate", "load")
+
+
+def curated(report: LoadReport) -> Change:
+    """The report's totals without the derived REACHES, which the input does not count."""
+    return LoadReport(
+        report.nodes, {t: c for t, c in report.relationships.items() if t != DERIVED}
+    ).total()
 
 
 def pipeline(folder: Path, store: Store, timings: Timings, prefix: str) -> tuple[Valid, Any]:
@@ -131,9 +140,9 @@ def embedded(args: argparse.Namespace, work: Path) -> None:
         shutil.rmtree(work / "store", ignore_errors=True)
         with open_store(str(work / "store")) as store:
             valid, first = pipeline(folder, store, timings, "")
-            assert first.total().created == nodes + relationships, first.total()
+            assert curated(first).created == nodes + relationships, first.total()
             _, second = pipeline(folder, store, timings, "again ")
-            assert second.total().unchanged == nodes + relationships, second.total()
+            assert curated(second).unchanged == nodes + relationships, second.total()
         raw_copy(valid, schema, work / "raw", timings)
         del valid
     rows = nodes + relationships
@@ -183,7 +192,7 @@ def on_neo4j(args: argparse.Namespace, work: Path) -> None:
             console.print(f"neo4j run {run + 1}/{args.repeat} ...", style="dim")
             store.clear()
             valid, first = pipeline(folder, store, timings, "")
-            assert first.total().created == nodes + relationships, first.total()
+            assert curated(first).created == nodes + relationships, first.total()
             store.clear()
             store.apply_schema()
             unwind_create(driver, store, valid, timings)
