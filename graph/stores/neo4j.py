@@ -1,8 +1,9 @@
 """The production store: Neo4j 5, through the official driver.
 
 Every write is a batched `UNWIND $rows ... MERGE` on keys that uniqueness constraints
-back. Reads use `execute_query` with READ routing, so a cluster can send them to its
-readers, and run in READ access mode, in which the server refuses writes.
+back (its rows and Cypher: neo4j_writes.py). Reads use `execute_query` with READ routing,
+so a cluster can send them to its readers, and run in READ access mode, in which the server
+refuses writes.
 """
 
 from __future__ import annotations
