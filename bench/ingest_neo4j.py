@@ -31,6 +31,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import neo4j
 import pandas as pd
@@ -124,7 +125,9 @@ def pipeline(folder: Path, store: Neo4jStore, driver: neo4j.Driver, nodes: int) 
     return sample
 
 
-def raw_batches(valid: Valid, schema: Schema, verb: str, size: int) -> list[tuple[str, list]]:  # type: ignore[type-arg]
+def raw_batches(
+    valid: Valid, schema: Schema, verb: str, size: int
+) -> list[tuple[str, list[dict[str, Any]]]]:
     """(Cypher, rows) of batched UNWIND ... CREATE or MERGE of the validated rows."""
     work: list[tuple[str, pd.DataFrame]] = []
     for kind, frame in valid.nodes.items():
