@@ -9,10 +9,12 @@ Embedded store (LadybugDB): `reachgraph generate` writes CSV tables; the real pi
 fresh store, then runs again on the loaded store (nothing changed). The raw rate is a plain
 LadybugDB `COPY` of the same validated tables from DataFrames into a fresh database: no
 reading, no validation, no diff; the DataFrames are prepared before the clock starts.
-Neo4j (optional): a smaller graph through the pipeline into an emptied database, beside
-batched `UNWIND $rows ... CREATE` of the same rows (constraints applied in both); the
-password comes from REACHGRAPH_NEO4J_PASSWORD (default reachgraph-test). Times are medians
-of `--repeat` runs; this machine is shared and noisy.
+Neo4j (optional, bench/ingest_neo4j.py): a smaller graph, in one run (a) through the pipeline
+into an emptied database, (b) as raw batched `UNWIND $rows ... CREATE` and `... MERGE` of the
+same rows, and (c) through `neo4j-admin database import` of the files `reachgraph ingest
+--neo4j-admin-import` writes, into a scratch Neo4j home (needs java and the jars of
+scripts/neo4j-test-server); the password comes from REACHGRAPH_NEO4J_PASSWORD (default
+reachgraph-test). Times are medians of `--repeat` runs; this machine is shared and noisy.
 """
 
 from __future__ import annotations
@@ -31,8 +33,8 @@ from importlib.metadata import version
 from pathlib import Path
 from typing import Any
 
+import ingest_neo4j
 import ladybug
-import neo4j
 import pandas as pd
 from rich.console import Console
 from rich.table import Table
@@ -41,10 +43,10 @@ from reachgraph.graph.schema import Schema, load_schema
 from reachgraph.graph.stores import Store, open_store
 from reachgraph.graph.stores.ladybug import DB_FILE
 from reachgraph.graph.stores.ladybug_layout import ddl
-from reachgraph.graph.stores.neo4j import Neo4jStore
-from reachgraph.graph.stores.neo4j_layout import ENTITY
 from reachgraph.ingest import load, read_inputs, validate
+from reachgraph.ingest.derive import DERIVED
 from reachgraph.ingest.generate import generate, write_tables
+from reachgraph.ingest.load import Change, LoadReport
 from reachgraph.ingest.synthetic.shape import COMPANIES_FOR_1M
 from reachgraph.ingest.validate import Valid
 
@@ -73,6 +75,13 @@ class Timings:
 
 
 PIPELINE = ("read", "validate", "load")
+
+
+def curated(report: LoadReport) -> Change:
+    """The report's totals without the derived REACHES, which the input does not count."""
+    return LoadReport(
+        report.nodes, {t: c for t, c in report.relationships.items() if t != DERIVED}
+    ).total()
 
 
 def pipeline(folder: Path, store: Store, timings: Timings, prefix: str) -> tuple[Valid, Any]:
@@ -131,9 +140,9 @@ def embedded(args: argparse.Namespace, work: Path) -> None:
         shutil.rmtree(work / "store", ignore_errors=True)
         with open_store(str(work / "store")) as store:
             valid, first = pipeline(folder, store, timings, "")
-            assert first.total().created == nodes + relationships, first.total()
+            assert curated(first).created == nodes + relationships, first.total()
             _, second = pipeline(folder, store, timings, "again ")
-            assert second.total().unchanged == nodes + relationships, second.total()
+            assert curated(second).unchanged == nodes + relationships, second.total()
         raw_copy(valid, schema, work / "raw", timings)
         del valid
     rows = nodes + relationships
@@ -175,65 +184,53 @@ def on_neo4j(args: argparse.Namespace, work: Path) -> None:
     schema = load_schema()
     nodes = sum(n for name, n in written.items() if name in schema.nodes)
     relationships = sum(written.values()) - nodes
-    timings = Timings()
-    store = Neo4jStore(args.neo4j_uri, password=password)
-    driver = neo4j.GraphDatabase.driver(args.neo4j_uri, auth=("neo4j", password))
-    with store, driver:
-        for run in range(args.repeat):
-            console.print(f"neo4j run {run + 1}/{args.repeat} ...", style="dim")
-            store.clear()
-            valid, first = pipeline(folder, store, timings, "")
-            assert first.total().created == nodes + relationships, first.total()
-            store.clear()
-            store.apply_schema()
-            unwind_create(driver, store, valid, timings)
-        store.clear()
-    raw = timings.median("raw")
-    total = timings.total(PIPELINE)
+    runs, reaches, batch = ingest_neo4j.measure(
+        folder, args.neo4j_uri, password, args.repeat, work, nodes
+    )
     table = Table(
-        title=f"Neo4j at {args.neo4j_uri}: {nodes:,} nodes + {relationships:,} relationships, "
-        f"--companies {args.neo4j_companies:,}; median of {args.repeat} run(s)"
+        title=f"Neo4j at {args.neo4j_uri}: {nodes:,} nodes + {relationships:,} relationships "
+        f"(+ {reaches:,} derived REACHES), --companies {args.neo4j_companies:,}; seconds, "
+        f"median of {args.repeat} run(s)"
     )
-    for column in ("what", "read s", "validate s", "load s", "total s", "nodes/s", "rels/s"):
+    stages = ("read", "validate", "files", "nodes", "relationships", DERIVED, "import")
+    heads = ("read", "valid.", "files", "nodes", "rels", "REACHES", "import", "total")
+    for column in ("what", *heads, "nodes/s", "rels/s", "CPU client", "CPU server"):
         table.add_column(column, justify="left" if column == "what" else "right")
-    stages = [f"{timings.median(s):.1f}" for s in PIPELINE]
-    table.add_row("pipeline, first load", *stages, f"{total:.1f}",
-                  f"{nodes / total:,.0f}", f"{relationships / total:,.0f}")  # fmt: skip
-    table.add_row("raw UNWIND ... CREATE, 5,000 rows a batch", "", "", f"{raw:.1f}",
-                  f"{raw:.1f}", f"{nodes / raw:,.0f}", f"{relationships / raw:,.0f}")  # fmt: skip
+    labels = {
+        "pipeline": "pipeline",
+        "raw CREATE": "raw CREATE",
+        "raw MERGE": "raw MERGE",
+        "admin import": "admin import",
+    }
+    for what, label in labels.items():
+        if what not in runs.samples:
+            continue
+        cells = []
+        for stage in stages:
+            value = runs.median(what, lambda s, stage=stage: s.stages.get(stage))
+            cells.append("" if value is None else f"{value:.1f}")
+        total = runs.median(what, lambda s: s.total) or float("nan")
+        client = runs.median(what, lambda s: s.client_cpu)
+        server = runs.median(what, lambda s: s.server_cpu)
+        table.add_row(
+            label, *cells, f"{total:.1f}", f"{nodes / total:,.0f}", f"{relationships / total:,.0f}",
+            "" if client is None else f"{client:.1f}", "" if server is None else f"{server:.1f}",
+        )  # fmt: skip
     console.print(table)
+    if "admin import" not in runs.samples:
+        console.print(f"neo4j-admin import not measured: needs java and the jars in "
+                      f"{ingest_neo4j.neo4j_lib()} (scripts/neo4j-test-server fetch).")  # fmt: skip
+    pipeline_s = runs.median("pipeline", lambda s: s.total) or float("nan")
+    load_s = runs.median(
+        "pipeline", lambda s: s.stages["nodes"] + s.stages["relationships"]
+    ) or float("nan")
+    raw_s = runs.median("raw CREATE", lambda s: s.total) or float("nan")
     console.print(
-        f"ratio, pipeline / raw UNWIND CREATE: {total / raw:.2f}x end to end, "
-        f"{timings.median('load') / raw:.2f}x for the load stage alone."
+        f"Batches of {batch:,} rows. "
+        f"Pipeline / raw CREATE: {pipeline_s / raw_s:.2f}x end to end, {load_s / raw_s:.2f}x "
+        f"for writing nodes and relationships alone ({nodes / load_s:,.0f} nodes/s, "
+        f"{relationships / load_s:,.0f} rels/s over those two stages)."
     )
-
-
-def unwind_create(driver: neo4j.Driver, store: Neo4jStore, valid: Valid, timings: Timings) -> None:
-    """Batched UNWIND ... CREATE of the same rows, straight through the driver; the batches
-    (lists of dicts) are prepared before the clock starts."""
-    work: list[tuple[str, pd.DataFrame]] = []
-    for kind, frame in valid.nodes.items():
-        rows = Store.shaped(frame, list(store.schema.nodes[kind].properties))
-        work.append((f"UNWIND $rows AS row CREATE (n:{kind}:{ENTITY}) SET n = row", rows))
-    for rel_type, pairs in valid.relationships.items():
-        props = list(store.schema.relationships[rel_type].properties)
-        sets = ", ".join(f"r.{p} = row.{p}" for p in props)
-        for (start, end), frame in pairs.items():
-            rows = Store.shaped(frame, ["start", "end", *props])
-            cypher = (
-                f"UNWIND $rows AS row MATCH (a:{start} {{key: row.start}}) "
-                f"MATCH (b:{end} {{key: row.end}}) CREATE (a)-[r:{rel_type}]->(b) SET {sets}"
-            )
-            work.append((cypher, rows))
-    batches = [
-        (cypher, records[i : i + store.batch_size])
-        for cypher, rows in work
-        for records in [rows.to_dict("records")]
-        for i in range(0, len(records), store.batch_size)
-    ]
-    with timings.stage("raw"):
-        for cypher, batch in batches:
-            driver.execute_query(cypher, {"rows": batch}, database_=store.database)
 
 
 def main() -> None:

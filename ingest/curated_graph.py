@@ -125,18 +125,25 @@ class Graph:
     def read(cls, store: Store) -> Graph:
         """The store's curated graph (every node, every relationship but REACHES)."""
         graph = cls(store.schema)
-        for kind in graph.schema.nodes:
-            for (node,) in store.read(f"MATCH (n:{kind}) RETURN n").rows:
-                props = {k: v for k, v in node.items() if not k.startswith("_")}
+        # Each property as a column, not whole nodes and relationships (`RETURN n`): the
+        # Neo4j driver builds a Node for each, and a Relationship with both its ends, which
+        # took most of the time of a first load's derivation (measured in bench/ingest.py).
+        for kind, spec in graph.schema.nodes.items():
+            names = list(spec.properties)
+            columns = ", ".join(f"n.{name}" for name in names)
+            for row in store.read(f"MATCH (n:{kind}) RETURN {columns}").rows:
+                props = {k: v for k, v in zip(names, row, strict=True) if v is not None}
                 graph.nodes[props["key"]] = props
                 graph.kind[props["key"]] = kind
         for rel_type, rel in graph.schema.curated_relationships.items():
+            names = list(rel.properties)
+            columns = "".join(f", r.{name}" for name in names)
             for start, end in rel.pairs:
                 rows = store.read(
-                    f"MATCH (a:{start})-[r:{rel_type}]->(b:{end}) RETURN a.key, b.key, r"
+                    f"MATCH (a:{start})-[r:{rel_type}]->(b:{end}) RETURN a.key, b.key{columns}"
                 ).rows
-                for a, b, r in rows:
-                    props = {k: v for k, v in r.items() if not k.startswith("_")}
+                for a, b, *values in rows:
+                    props = {k: v for k, v in zip(names, values, strict=True) if v is not None}
                     graph.add(Edge(rel_type, a, b, props))
         return graph
 

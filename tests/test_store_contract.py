@@ -58,6 +58,22 @@ def test_merge_is_idempotent_and_updates_in_place(store: Store, new: bool) -> No
     assert store.read("MATCH ()-[r:SUBSIDIARY_OF]->() RETURN r.share").rows == [[0.5]]
 
 
+def test_a_bulk_create_sets_what_rows_have_and_a_merge_clears_what_they_lack(
+    store: Store,
+) -> None:
+    acquired = datetime.date(2011, 10, 13)
+    owned = pd.DataFrame(
+        [{"start": "sk", "end": "ms", "valid_from": acquired, "share": None, "sources": ["s"]}]
+    )
+    store.merge_nodes("Company", companies(("ms", "Microsoft"), ("sk", "Skype")), new=True)
+    store.merge_relationships("SUBSIDIARY_OF", "Company", "Company", owned, new=True)
+    read = "MATCH ()-[r:SUBSIDIARY_OF]->() RETURN r.valid_from, r.share, r.sources"
+    assert store.read(read).rows == [[acquired, None, ["s"]]]
+    changed = owned.assign(valid_from=None, share=0.5)
+    store.merge_relationships("SUBSIDIARY_OF", "Company", "Company", changed)
+    assert store.read(read).rows == [[None, 0.5, ["s"]]]
+
+
 @pytest.mark.parametrize(
     "cypher",
     [

@@ -1,8 +1,9 @@
 """The production store: Neo4j 5, through the official driver.
 
 Every write is a batched `UNWIND $rows ... MERGE` on keys that uniqueness constraints
-back. Reads use `execute_query` with READ routing, so a cluster can send them to its
-readers, and run in READ access mode, in which the server refuses writes.
+back (its rows and Cypher: neo4j_writes.py). Reads use `execute_query` with READ routing,
+so a cluster can send them to its readers, and run in READ access mode, in which the server
+refuses writes.
 """
 
 from __future__ import annotations
@@ -35,6 +36,7 @@ from ..errors import (
 from ..schema import Schema
 from .base import QueryResult, Store, StoreOptions, node_value, relationship_value
 from .neo4j_layout import ENTITY, NOTES, constraints
+from .neo4j_writes import Rows, node_write, relationship_write, write_rows
 
 # The driver logs what it retries ("Unable to retrieve routing information") on its `neo4j`
 # logger; where the application configures no logging (the command line), Python's
@@ -43,12 +45,21 @@ from .neo4j_layout import ENTITY, NOTES, constraints
 logging.getLogger("neo4j").addHandler(logging.NullHandler())
 
 
+#: Values the driver gives as Python would: returned as they are, without the checks below
+#: (most values of a whole-table read; checked by exact type, the cheapest test).
+_PLAIN = frozenset({str, int, float, bool, type(None)})
+
+
 def _native(value: Any) -> Any:
+    if type(value) in _PLAIN:
+        return value
     if isinstance(value, Date):
         return value.to_native()
     if isinstance(value, DateTime):
         return value.to_native()
     if isinstance(value, list):
+        if all(type(v) in _PLAIN for v in value):
+            return value
         return [_native(v) for v in value]
     if isinstance(value, dict):
         return {k: _native(v) for k, v in value.items()}
@@ -198,19 +209,16 @@ class Neo4jStore(Store):
         for statement in constraints(self.schema):
             self._write(statement)
 
-    def _batches(self, frame: pd.DataFrame, columns: list[str]) -> Iterator[list[dict[str, Any]]]:
-        frame = self.shaped(frame, columns)
-        for offset in range(0, len(frame), self.batch_size):
-            batch = frame.iloc[offset : offset + self.batch_size]
-            yield [dict(zip(columns, row, strict=True)) for row in batch.itertuples(index=False)]
+    def _batches(self, rows: Rows) -> Iterator[Rows]:
+        for offset in range(0, len(rows), self.batch_size):
+            yield rows[offset : offset + self.batch_size]
 
     def merge_nodes(self, kind: str, frame: pd.DataFrame, *, new: bool = False) -> None:
-        props = [k for k in self.schema.nodes[kind].properties if k != "key"]
-        sets = ", ".join(f"n.{p} = row.{p}" for p in props)
-        verb = "CREATE" if new else "MERGE"
-        cypher = f"UNWIND $rows AS row {verb} (n:{kind}:{ENTITY} {{key: row.key}}) SET {sets}"
-        for rows in self._batches(frame, ["key", *props]):
-            self._write(cypher, {"rows": rows})
+        props = {k: p for k, p in self.schema.nodes[kind].properties.items() if k != "key"}
+        rows = write_rows(self.shaped(frame, ["key", *props]), props, ["key"])
+        cypher = node_write(kind, props, rows, new=new)
+        for batch in self._batches(rows):
+            self._write(cypher, {"rows": batch})
 
     def merge_relationships(
         self,
@@ -221,16 +229,11 @@ class Neo4jStore(Store):
         *,
         new: bool = False,
     ) -> None:
-        props = list(self.schema.relationships[rel_type].properties)
-        sets = ", ".join(f"r.{p} = row.{p}" for p in props)
-        verb = "CREATE" if new else "MERGE"
-        cypher = (
-            f"UNWIND $rows AS row "
-            f"MATCH (a:{start_kind} {{key: row.start}}) MATCH (b:{end_kind} {{key: row.end}}) "
-            f"{verb} (a)-[r:{rel_type}]->(b) SET {sets}"
-        )
-        for rows in self._batches(frame, ["start", "end", *props]):
-            self._write(cypher, {"rows": rows})
+        props = self.schema.relationships[rel_type].properties
+        rows = write_rows(self.shaped(frame, ["start", "end", *props]), props, ["start", "end"])
+        cypher = relationship_write(rel_type, start_kind, end_kind, props, rows, new=new)
+        for batch in self._batches(rows):
+            self._write(cypher, {"rows": batch})
 
     def _delete_relationships(self, rel_type: str, ends: Sequence[str] | None) -> None:
         # CALL { } IN TRANSACTIONS needs an implicit transaction: a plain session.run.
@@ -256,13 +259,9 @@ class Neo4jStore(Store):
         `frame`, in one transaction: readers see the old ones until it commits, and a
         process killed half-way leaves the old ones (the server rolls back a transaction
         whose client is gone)."""
-        props = list(self.schema.relationships[rel_type].properties)
-        sets = ", ".join(f"r.{p} = row.{p}" for p in props)
-        create = (
-            f"UNWIND $rows AS row "
-            f"MATCH (a:{start_kind} {{key: row.start}}) MATCH (b:{end_kind} {{key: row.end}}) "
-            f"CREATE (a)-[r:{rel_type}]->(b) SET {sets}"
-        )
+        props = self.schema.relationships[rel_type].properties
+        rows = write_rows(self.shaped(frame, ["start", "end", *props]), props, ["start", "end"])
+        create = relationship_write(rel_type, start_kind, end_kind, props, rows, new=True)
         try:
             with (
                 self._driver.session(database=self.database) as session,
@@ -276,8 +275,8 @@ class Neo4jStore(Store):
                         "DELETE r",
                         {"keys": list(ends or ())[offset : offset + self.batch_size]},
                     ).consume()
-                for rows in self._batches(frame, ["start", "end", *props]):
-                    tx.run(create, {"rows": rows}).consume()
+                for batch in self._batches(rows):
+                    tx.run(create, {"rows": batch}).consume()
                 tx.commit()
         except ClientError as error:
             raise _classify(error) from error
