@@ -64,6 +64,11 @@ class Deriver:
         self.schema = graph.schema
         self.before = before
         self.changed = frozenset(changed)
+        # Memoized per instance: `functools.cache` on a method would keep every Deriver,
+        # and its graph, alive for the life of the process.
+        self.walks = cache(self._walks)
+        self.home = cache(self._home)
+        self.standings = cache(self._standings)
 
     @cached_property
     def grouped(self) -> bool:
@@ -76,8 +81,7 @@ class Deriver:
 
     # -- paths ------------------------------------------------------------------------
 
-    @cache  # noqa: B019 - one Deriver per derivation: the cache goes with it
-    def walks(self, data: str, basis: str, group: bool) -> dict[str, list[Walk]]:
+    def _walks(self, data: str, basis: str, group: bool) -> dict[str, list[Walk]]:
         """The walks of one basis from the data, by the jurisdiction whose law they reach:
         the place itself, or an order it is part of. Of walks with the same span only the
         first by rank is kept."""
@@ -111,8 +115,7 @@ class Deriver:
             for edge in self.graph.into[rel_type].get(home, ())
         ]
 
-    @cache  # noqa: B019
-    def home(self, home: str) -> Home:
+    def _home(self, home: str) -> Home:
         """What the answers for one jurisdiction share: its laws' rules and its members.
         Everything it reads of the graph is about the jurisdiction's law, none about the
         data (ingest/affected.py relies on that)."""
@@ -141,8 +144,7 @@ class Deriver:
                 )
         return Home(tuple(offers), tuple(self.graph.into["PART_OF"].get(home, ())))
 
-    @cache  # noqa: B019
-    def standings(self, rule: str) -> tuple[tuple[Span, int, Standing], ...]:
+    def _standings(self, rule: str) -> tuple[tuple[Span, int, Standing], ...]:
         """The rule's standing over every span where it has one (ingest/standing.py)."""
         return tuple(standings(self.graph, rule))
 

@@ -17,8 +17,10 @@ from __future__ import annotations
 
 import csv
 import datetime
+import gc
 import random
 import shutil
+import weakref
 from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
@@ -170,6 +172,17 @@ def test_a_change_far_from_a_body_of_data_leaves_it_alone(graph: Graph) -> None:
     data = [k for k, kind in graph.kind.items() if kind == "Data"]
     assert stored.start in redo
     assert len(redo) < len(data)
+
+
+def test_a_deriver_and_its_graph_are_freed_after_use(graph: Graph) -> None:
+    """Its caches are its own: a long-lived process (the API's what-ifs, repeated ingests)
+    does not keep every Deriver and the graph it derived from."""
+    deriver = Deriver(Editable(graph).graph())
+    assert list(deriver.rows())
+    freed = weakref.ref(deriver)
+    del deriver
+    gc.collect()
+    assert freed() is None
 
 
 # -- on the stores --------------------------------------------------------------------
