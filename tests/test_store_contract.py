@@ -206,3 +206,47 @@ def test_a_read_is_one_statement(store: Store) -> None:
         store.read("COMMIT; CREATE (:Company {key: 'x', name: 'x'})")
     assert store.read("MATCH (n:Company) RETURN n.key").rows == [["ms"]]
     assert store.read("RETURN 1 AS one;").rows == [[1]]
+
+
+def test_notes_are_kept_replaced_and_cleared(store: Store) -> None:
+    assert store.note("reaches") is None
+    store.set_note("reaches", "pending")
+    store.set_note("reaches", "abc123")
+    store.set_note("other", "x")
+    assert (store.note("reaches"), store.note("other")) == ("abc123", "x")
+    assert sum(store.counts().nodes.values()) == 0  # outside the graph
+    store.clear()
+    assert store.note("reaches") is None
+
+
+def test_derived_relationships_are_replaced_whole_or_for_some_ends(store: Store) -> None:
+    store.merge_nodes("Jurisdiction", pd.DataFrame([{"key": k, "name": k} for k in ("BE", "LU")]))
+    store.merge_nodes(
+        "Data",
+        pd.DataFrame(
+            [{"key": k, "name": k, "categories": ["traffic"], "sources": ["s"]} for k in "abc"]
+        ),
+    )
+
+    def reaches(*pairs: tuple[str, str, str]) -> pd.DataFrame:
+        return pd.DataFrame([{"start": s, "end": e, "rule": r} for s, e, r in pairs])
+
+    def held() -> list[list[str]]:
+        return store.read(
+            "MATCH (j:Jurisdiction)-[r:REACHES]->(d:Data) RETURN j.key, d.key, r.rule "
+            "ORDER BY j.key, d.key, r.rule"
+        ).rows
+
+    store.replace_relationships(
+        "REACHES", "Jurisdiction", "Data", reaches(("BE", "a", "r1"), ("BE", "b", "r1"))
+    )
+    store.replace_relationships(
+        "REACHES",
+        "Jurisdiction",
+        "Data",
+        reaches(("LU", "a", "r2"), ("LU", "c", "r2")),
+        ends=["a", "c"],
+    )
+    assert held() == [["BE", "b", "r1"], ["LU", "a", "r2"], ["LU", "c", "r2"]]
+    store.replace_relationships("REACHES", "Jurisdiction", "Data", reaches(("BE", "c", "r3")))
+    assert held() == [["BE", "c", "r3"]]
