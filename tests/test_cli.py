@@ -8,8 +8,12 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pandas as pd
+
+from reachgraph.graph.stores import open_store
+
 CLI = str(Path(sys.executable).parent / "reachgraph")
-COMMANDS = ["init", "ingest", "query", "stats", "serve", "export", "generate"]
+COMMANDS = ["init", "ingest", "rederive", "query", "stats", "serve", "export", "generate"]
 
 
 def run(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
@@ -118,3 +122,20 @@ def test_unknown_input_to_a_question_exits_2_naming_the_parameter(tmp_path: Path
         "json",
     )
     assert lower.returncode == 0 and json.loads(lower.stdout) == json.loads(upper.stdout) != []
+
+
+def test_rederive_writes_back_only_reaches_that_differ(tmp_path: Path) -> None:
+    store = str(tmp_path / "store")
+    assert run("ingest", "--store", store).returncode == 0
+    same = run("rederive", "--store", store)
+    assert same.returncode == 0 and "none differed" in same.stderr, same.stderr
+    # REACHES lost by a write that bypassed ingest: ingest trusts its note, rederive fixes it.
+    with open_store(store) as graph:
+        total = graph.counts().relationships["REACHES"]
+        graph.replace_relationships(
+            "REACHES", "Jurisdiction", "Data", pd.DataFrame(columns=["start", "end"])
+        )
+    assert "REACHES derived anew for 0 bodies of data" in run("ingest", "--store", store).stderr
+    fixed = run("rederive", "--store", store)
+    assert fixed.returncode == 0 and f"{total} REACHES" in fixed.stderr
+    assert f"{total} written, as they differed" in fixed.stderr

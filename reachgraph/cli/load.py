@@ -120,6 +120,7 @@ def rederive(store: StoreOption = None) -> None:
 
     began = time.perf_counter()
     with open_store_of(store) as graph:
+        graph.apply_schema()  # a store made by an older reachgraph has no table for notes
         done = rebuild(graph)
     differed = f"{done.written} written, as they differed" if done.written else "none differed"
     err.print(
