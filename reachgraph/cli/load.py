@@ -98,13 +98,14 @@ def ingest(
     columns = ["group", "kind or type", "created", "updated", "unchanged", "seconds"]
     print_result(QueryResult(columns, rows), Format.table, title=f"ingest into {graph.location}")
     derived = report.rederived
+    anew = ""
     if derived is not None:
         of = "every body of data" if derived.data is None else f"{derived.data} bodies of data"
-        err.print(f"REACHES derived anew for {of}", markup=False, highlight=False)
+        anew = f"REACHES derived anew for {of}; "
     err.print(
         f"{valid.node_count()} nodes and {valid.relationship_count()} relationships valid; "
         f"{total.created} {verb} created, {total.updated} {verb} updated, "
-        f"{total.unchanged} unchanged; {time.perf_counter() - began:.1f} s",
+        f"{total.unchanged} unchanged; {anew}{time.perf_counter() - began:.1f} s",
         markup=False,
         highlight=False,
     )
