@@ -140,6 +140,13 @@ def _classify(error: ClientError) -> Exception:
     return QueryError(error.message or str(error))
 
 
+def _matching(rel_type: str, ends: Sequence[str] | None) -> str:
+    """MATCH every relationship `r` of the type, or (keys in $keys) those ending at them."""
+    if ends is None:
+        return f"MATCH ()-[r:{rel_type}]->()"
+    return f"UNWIND $keys AS k MATCH ()-[r:{rel_type}]->(:{ENTITY} {{key: k}})"
+
+
 class Neo4jStore(Store):
     backend = "neo4j"
     schemes = ("neo4j", "neo4j+s", "neo4j+ssc", "bolt", "bolt+s", "bolt+ssc")
@@ -237,12 +244,10 @@ class Neo4jStore(Store):
 
     def _delete_relationships(self, rel_type: str, ends: Sequence[str] | None) -> None:
         # CALL { } IN TRANSACTIONS needs an implicit transaction: a plain session.run.
-        match = f"MATCH ()-[r:{rel_type}]->()"
-        if ends is not None:
-            match = f"UNWIND $keys AS k MATCH ()-[r:{rel_type}]->(:{ENTITY} {{key: k}})"
         with self._driver.session(database=self.database) as session:
             session.run(
-                f"{match} CALL (r) {{ DELETE r }} IN TRANSACTIONS OF 10000 ROWS",
+                f"{_matching(rel_type, ends)} "
+                "CALL (r) { DELETE r } IN TRANSACTIONS OF 10000 ROWS",
                 {"keys": list(ends or ())},
             ).consume()
 
@@ -267,14 +272,11 @@ class Neo4jStore(Store):
                 self._driver.session(database=self.database) as session,
                 session.begin_transaction() as tx,
             ):
+                delete, keys = f"{_matching(rel_type, ends)} DELETE r", list(ends or ())
                 if ends is None:
-                    tx.run(f"MATCH ()-[r:{rel_type}]->() DELETE r").consume()
-                for offset in range(0, len(ends or ()), self.batch_size):
-                    tx.run(
-                        f"UNWIND $keys AS k MATCH ()-[r:{rel_type}]->(:{end_kind} {{key: k}}) "
-                        "DELETE r",
-                        {"keys": list(ends or ())[offset : offset + self.batch_size]},
-                    ).consume()
+                    tx.run(delete).consume()
+                for offset in range(0, len(keys), self.batch_size):
+                    tx.run(delete, {"keys": keys[offset : offset + self.batch_size]}).consume()
                 for batch in self._batches(rows):
                     tx.run(create, {"rows": batch}).consume()
                 tx.commit()
