@@ -148,7 +148,7 @@ def page_cypher(
     text: str, keys: tuple[str, ...], columns: list[str], after: tuple[Any, ...] | None
 ) -> tuple[str, dict[str, Any]]:
     """A question's text reading one page: the rows after `after` (None: from the start),
-    at most $page_limit of them."""
+    in order; the caller adds the `LIMIT`."""
     found = _FINAL.search(text)
     assert found, "order_of() said the question is paged"
     head = text[: found.start()]
@@ -156,7 +156,7 @@ def page_cypher(
     return (
         f"{head}WITH {found['columns'].strip()}\n"
         + (f"WHERE {where}\n" if where else "")
-        + f"RETURN {', '.join(columns)}\nORDER BY {', '.join(keys)}\nLIMIT $page_limit",
+        + f"RETURN {', '.join(columns)}\nORDER BY {', '.join(keys)}",
         params,
     )
 
@@ -223,10 +223,13 @@ def _rows(
     timeout: float | None,
 ) -> tuple[list[dict[str, Any]], bool]:
     """The rows of the first `size` sort keys (one answer can come in several rows, one per
-    path), and whether more follow. Reads twice as many rows until the page is whole."""
+    path), and whether more follow. Reads twice as many rows until the page is whole.
+    The limit is written into the text, not passed as a parameter: LadybugDB 0.22 runs
+    `LIMIT $n` much slower than the same `LIMIT 101` (a page of 50 conflicts on a 23k-node
+    graph: 91 against 52 ms; of reach, 3.7 against 1.6 ms)."""
     fetch = 2 * size + 1
     while True:
-        records = store.read(text, {**params, "page_limit": fetch}, timeout=timeout).records()
+        records = store.read(f"{text}\nLIMIT {fetch:d}", params, timeout=timeout).records()
         seen: set[tuple[Any, ...]] = set()
         for position, record in enumerate(records):
             seen.add(tuple(record[k] for k in keys))
