@@ -586,7 +586,7 @@ def main() -> None:
     parser.add_argument(
         "--companies", type=int, default=200, help="synthetic graph size (0: bundled only)"
     )
-    parser.add_argument("--seed", type=int, default=1, help="(200 and 1: BE is reached 99 times)")
+    parser.add_argument("--seed", type=int, default=1, help="seed of the synthetic tables")
     parser.add_argument("--work", type=Path, help="scratch folder [default: a temporary one]")
     args = parser.parse_args()
     console.print(
