@@ -1,7 +1,10 @@
 """Reach and exposure by a plain networkx walk of the exported graph, written from
 docs/model.md alone (nothing of ingest/derive.py): the baseline of bench/scale.py, and the
 independent answer tests/test_reach_traversal.py compares the derived REACHES with. What it
-covers and leaves out is said there."""
+covers and leaves out is said there. The other walks (control chain, dispute story,
+precedents, channels) are the baselines of the questions of those names. conflicts and the
+what-ifs have none: a walk would need every body of data's exposure for the one, and the
+other's baseline is the scratch copy of the changed graph (bench/whatif.py)."""
 
 from __future__ import annotations
 
@@ -177,3 +180,48 @@ def reach(graph: nx.MultiDiGraph, jurisdiction: str, day: Day) -> set[tuple[str,
 def control_chain(graph: nx.MultiDiGraph, company: str, day: Day) -> set[str]:
     """The companies above the company on the day."""
     return Walk(graph, day, at_least=False).upwards(company) - {company}
+
+
+def dispute_story(graph: nx.MultiDiGraph, proceeding: str) -> list[tuple[str, ...]]:
+    """(decision, court, the decision it appeals) of each decision in the proceeding, by
+    date: the walk behind the dispute_story question (its requests and references left out)."""
+
+    def ends(node: str, rel: str) -> list[str]:
+        return [v for _, v, k in graph.out_edges(node, keys=True) if k == rel]
+
+    decisions = [u for u, _, k in graph.in_edges(proceeding, keys=True) if k == "DECIDED_IN"]
+    rows = [
+        (str(graph.nodes[d]["date"]), d, *ends(d, "DECIDED_BY")[:1], *ends(d, "APPEAL_OF")[:1])
+        for d in decisions
+    ]
+    return sorted(rows)
+
+
+def precedents(graph: nx.MultiDiGraph, basis: str) -> list[tuple[str, str, str]]:
+    """(decision, rule, stance) of every decision that established or rejected a rule on the
+    basis. A networkx graph has no index by kind, so the walk looks at every node."""
+    stance = {"ESTABLISHED_BY": "established", "REJECTED_BY": "rejected"}
+    return sorted(
+        (decision, rule, stance[k])
+        for rule, d in graph.nodes(data=True)
+        if d["kind"] == "ReachRule" and basis in (d.get("bases") or [])
+        for _, decision, k in graph.out_edges(rule, keys=True)
+        if k in stance and graph.nodes[decision]["kind"] == "Decision"
+    )
+
+
+def channels(graph: nx.MultiDiGraph, a: str, b: str, day: Day) -> set[tuple[str, str, str]]:
+    """(instrument, party on a's side, party on b's) of every channel in force on the day
+    between the two jurisdictions, the orders they are part of or their parts (territorial
+    extensions and `known_on` left out)."""
+    walk = Walk(graph, day, at_least=False)
+
+    def near(j: str) -> set[str]:
+        return {j} | walk.out(j, "PART_OF") | walk.into(j, "PART_OF")
+
+    found = set()
+    for x in near(a):
+        for law in walk.into(x, "PARTY"):
+            if graph.nodes[law].get("channel") and walk.in_force(law):
+                found |= {(law, x, y) for y in walk.out(law, "PARTY") & near(b) if y != x}
+    return found
