@@ -10,6 +10,8 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+import pandas as pd
+
 from ..graph.schema import Schema
 from ..graph.stores import Store
 
@@ -146,6 +148,21 @@ class Graph:
                     props = {k: v for k, v in zip(names, values, strict=True) if v is not None}
                     graph.add(Edge(rel_type, a, b, props))
         return graph
+
+    def add_nodes(self, kind: str, frame: pd.DataFrame) -> None:
+        """Nodes as a load writes them (`Store.shaped`: every property, None where empty)."""
+        names = list(frame.columns)
+        for row in frame.itertuples(index=False):
+            props = {k: v for k, v in zip(names, row, strict=True) if v is not None}
+            self.nodes[props["key"]] = props
+            self.kind[props["key"]] = kind
+
+    def add_relationships(self, rel_type: str, frame: pd.DataFrame) -> None:
+        """Relationships as a load writes them: `start`, `end`, then every property."""
+        names = list(frame.columns[2:])
+        for start, end, *values in frame.itertuples(index=False):
+            props = {k: v for k, v in zip(names, values, strict=True) if v is not None}
+            self.add(Edge(rel_type, start, end, props))
 
     def add(self, edge: Edge) -> None:
         self.out[edge.type][edge.start].append(edge)

@@ -92,8 +92,8 @@ def load(
     valid: Valid, store: Store, *, dry_run: bool = False, progress: Progress | None = None
 ) -> LoadReport:
     report = LoadReport(dry_run=dry_run)
-    upkeep = None if dry_run else Upkeep(store)
     counts = store.counts()
+    upkeep = None if dry_run else Upkeep(store, counts)
     # Tables that hold nothing yet can be bulk-created; once written to, they cannot. A
     # relationship type empty at the start can be bulk-created pair by pair (each pair of
     # kinds comes once per run).
@@ -107,7 +107,7 @@ def load(
         write, created, updated = _classify(frame, old, ["key"], props[1:])
         report.nodes[kind] = Change(created, updated, len(frame) - created - updated)
         if upkeep and not write.empty:
-            upkeep.changing(write["key"])
+            upkeep.writing_nodes(kind, write)
             store.merge_nodes(kind, write, new=kind in empty)
             empty.discard(kind)
         if progress:
@@ -132,7 +132,7 @@ def load(
             change.updated += updated
             change.unchanged += len(frame) - created - updated
             if upkeep and not write.empty:
-                upkeep.changing([*write["start"], *write["end"]])
+                upkeep.writing_relationships(rel_type, write)
                 store.merge_relationships(
                     rel_type, start_kind, end_kind, write, new=rel_type in empty
                 )

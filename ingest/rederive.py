@@ -24,7 +24,7 @@ import pandas as pd
 
 from .. import paths
 from ..graph.schema import Schema
-from ..graph.stores import Store
+from ..graph.stores import Counts, Store
 from . import curated_graph, derive, standing
 from .affected import affected
 from .curated_graph import Graph
@@ -53,24 +53,40 @@ class Rederived:
 
 
 class Upkeep:
-    """One load's upkeep of REACHES: `changing` before each write names the keys the write
-    touches (nodes, and both ends of relationships); `finish` derives what they affect."""
+    """One load's upkeep of REACHES: `writing_nodes` and `writing_relationships`, before
+    each write, say what it writes; `finish` derives what the keys it touches (nodes, and
+    both ends of relationships) affect. Into an empty store, the curated graph is what the
+    load wrote, kept as it goes instead of read back at the end (on Neo4j the read-back was
+    a quarter of a first load: bench/ingest.py)."""
 
-    def __init__(self, store: Store) -> None:
+    def __init__(self, store: Store, counts: Counts) -> None:
         self.store = store
         self.fingerprint = fingerprint(store.schema)
         self.trusted = store.note(NOTE) == self.fingerprint
         self.changed: set[str] = set()
         self.pending = False
+        empty = not any([*counts.nodes.values(), *counts.relationships.values()])
+        self.written = Graph(store.schema) if empty else None
 
-    def changing(self, keys: Iterable[str]) -> None:
+    def writing_nodes(self, kind: str, frame: pd.DataFrame) -> None:
+        self._changing(frame["key"])
+        if self.written is not None:
+            self.written.add_nodes(kind, frame)
+
+    def writing_relationships(self, rel_type: str, frame: pd.DataFrame) -> None:
+        self._changing([*frame["start"], *frame["end"]])
+        if self.written is not None:
+            self.written.add_relationships(rel_type, frame)
+
+    def _changing(self, keys: Iterable[str]) -> None:
         if not self.pending:
             self.store.set_note(NOTE, PENDING)
             self.pending = True
         self.changed.update(keys)
 
     def finish(self) -> Rederived:
-        done = rederive(self.store, self.changed if self.trusted else None)
+        changed = self.changed if self.trusted else None
+        done = rederive(self.store, changed, graph=self.written)
         if self.pending or not self.trusted:
             self.store.set_note(NOTE, self.fingerprint)
         return done
@@ -90,9 +106,12 @@ def derived(store: Store, graph: Graph, only: Iterable[str] | None = None) -> pd
     return store.shaped(pd.DataFrame(rows, columns=columns), columns)
 
 
-def rederive(store: Store, changed: Collection[str] | None = None) -> Rederived:
+def rederive(
+    store: Store, changed: Collection[str] | None = None, *, graph: Graph | None = None
+) -> Rederived:
     """Replace the REACHES of the bodies of data that the keys `changed` affect (None: of
-    all) by those derived from the store's curated graph, unless they are the same already.
+    all) by those derived from the store's curated graph (`graph` when the caller holds it,
+    else read), unless they are the same already.
 
     Compared, so a run that changes nothing writes nothing; replaced in one transaction
     (Store.replace_relationships), so a kill between deleting the old ones and writing the
@@ -101,7 +120,7 @@ def rederive(store: Store, changed: Collection[str] | None = None) -> Rederived:
     total = store.counts().relationships.get(DERIVED, 0)
     if changed is not None and not changed:
         return Rederived(total, 0, 0)
-    graph = Graph.read(store)
+    graph = graph or Graph.read(store)
     data = None if changed is None else sorted(affected(graph, changed))
     if data is not None and len(data) == sum(kind == "Data" for kind in graph.kind.values()):
         data = None  # all of them: replaced whole, without a lookup per body of data
