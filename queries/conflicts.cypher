@@ -42,6 +42,12 @@ WHERE c.effect = 'compels' AND b.effect = 'blocks'
 WITH t, k, d, hc, c.rule AS compelling_rule, c.categories AS compelled, hb,
      b.rule AS blocking_rule, b.categories AS blocked, b.strength AS strength,
      min(CASE WHEN c.unconfirmed OR b.unconfirmed THEN 1 ELSE 0 END) = 1 AS unconfirmed
+// The channels depend on the two sides only: looked up once for each pair of
+// jurisdictions in conflict, not once for each conflict.
+WITH t, k, hc, hb,
+     collect({data: d.key, compelling_rule: compelling_rule, compelled: compelled,
+              blocking_rule: blocking_rule, blocked: blocked, strength: strength,
+              unconfirmed: unconfirmed}) AS found
 OPTIONAL MATCH route = (hc)-[:PART_OF*0..1]-(a:Jurisdiction)<-[:PARTY]-(ch:Law)
                -[:PARTY]->(z:Jurisdiction)-[:PART_OF*0..1]-(hb)
 WHERE ch.channel = true AND a.key <> z.key
@@ -51,11 +57,14 @@ WHERE ch.channel = true AND a.key <> z.key
 // Every membership and party on the way must hold on the day (the UK left the EU on
 // 2020-02-01). Tested after the OPTIONAL MATCH: LadybugDB drops every route when the test is
 // in its WHERE.
-WITH d, hc, compelling_rule, compelled, hb, blocking_rule, blocked, strength, unconfirmed,
-     CASE WHEN all(r IN relationships(route) WHERE coalesce(r.valid_from, date('0001-01-01')) <= t
-                                             AND (r.valid_until IS NULL OR t < r.valid_until))
-          THEN ch.key END AS channel
-RETURN d.key AS data, hc.key AS compelling, compelling_rule, compelled AS compelled_categories,
-       hb.key AS blocking, blocking_rule, blocked AS blocked_categories, strength,
-       unconfirmed, collect(DISTINCT channel) AS channels
+WITH hc, hb, found,
+     collect(DISTINCT CASE WHEN all(r IN relationships(route)
+                                    WHERE coalesce(r.valid_from, date('0001-01-01')) <= t
+                                      AND (r.valid_until IS NULL OR t < r.valid_until))
+                           THEN ch.key END) AS channels
+UNWIND found AS x
+RETURN x.data AS data, hc.key AS compelling, x.compelling_rule AS compelling_rule,
+       x.compelled AS compelled_categories, hb.key AS blocking, x.blocking_rule AS blocking_rule,
+       x.blocked AS blocked_categories, x.strength AS strength, x.unconfirmed AS unconfirmed,
+       channels
 ORDER BY data, compelling, compelling_rule, blocking, blocking_rule
