@@ -255,6 +255,7 @@ def open_configured(location: str | None, settings: Settings, *, read_only: bool
         user=settings.neo4j_user,
         password=settings.neo4j_password.get_secret_value(),
         database=settings.neo4j_database,
+        memory_mb=settings.embedded_memory_mb,
     )
 
 

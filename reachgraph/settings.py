@@ -25,6 +25,14 @@ class Settings(BaseSettings):
     neo4j_user: str = Field("neo4j", description="Neo4j user name.")
     neo4j_password: SecretStr = Field(SecretStr(""), description="Neo4j password.")
     neo4j_database: str = Field("neo4j", description="Neo4j database name.")
+    embedded_memory_mb: int | None = Field(
+        None,
+        gt=0,
+        description="Most memory the embedded store may use in each process that opens it "
+        "(LadybugDB's buffer pool: the graph's pages it keeps and its queries' working "
+        "memory), in MB; unset: LadybugDB's default, 80% of the machine's memory. A query "
+        "that needs more fails. Not used with Neo4j.",
+    )
     query_timeout: float = Field(10.0, gt=0, description="Time limit of one read query, seconds.")
     row_cap: int = Field(1000, gt=0, description="Most rows a free read query returns.")
     host: str = Field("127.0.0.1", description="Address the API listens on.")

@@ -8,8 +8,10 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from reachgraph.client import open_configured
 from reachgraph.graph.errors import ConfigError, QueryError, QueryTimeout, WriteRefused
 from reachgraph.graph.stores import Store, open_store, store_for, stores
+from reachgraph.settings import Settings
 from tests.conftest import BACKENDS, LOCATIONS, PASSWORD
 
 
@@ -250,3 +252,17 @@ def test_derived_relationships_are_replaced_whole_or_for_some_ends(store: Store)
     assert held() == [["BE", "b", "r1"], ["LU", "a", "r2"], ["LU", "c", "r2"]]
     store.replace_relationships("REACHES", "Jurisdiction", "Data", reaches(("BE", "c", "r3")))
     assert held() == [["BE", "c", "r3"]]
+
+
+def test_the_embedded_store_keeps_to_its_memory_bound(tmp_path: Path) -> None:
+    """REACHGRAPH_EMBEDDED_MEMORY_MB reaches LadybugDB's buffer pool: a query that needs
+    more memory than the bound fails with an error naming the setting, and runs unbounded."""
+    big = "UNWIND range(1, 3000000) AS i RETURN count(DISTINCT i)"
+    settings = Settings(store=str(tmp_path / "bounded"), embedded_memory_mb=64)
+    with (
+        open_configured(None, settings, read_only=False) as bounded,
+        pytest.raises(QueryError, match="REACHGRAPH_EMBEDDED_MEMORY_MB"),
+    ):
+        bounded.read(big)
+    with open_store(str(tmp_path / "unbounded")) as unbounded:
+        assert unbounded.read(big).rows == [[3000000]]

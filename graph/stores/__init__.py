@@ -63,14 +63,16 @@ def open_store(
     user: str | None = None,
     password: str = "",
     database: str | None = None,
+    memory_mb: int | None = None,
 ) -> Store:
     """Open the store at `location`, picked by its URI scheme (`Store.schemes`): a Neo4j URI,
     or a directory path for the embedded store.
 
     `read_only` opens the embedded store read-only (the API does, so an ingest can run
-    beside it); `user`, `password` and `database` are for a store on a server (Neo4j).
+    beside it); `user`, `password` and `database` are for a store on a server (Neo4j);
+    `memory_mb` bounds the embedded store's memory (its buffer pool).
     """
-    options = StoreOptions(read_only=read_only, user=user, password=password, database=database)
+    options = StoreOptions(read_only, user, password, database, memory_mb)
     return store_for(location).open(location, options)
 
 

@@ -53,6 +53,9 @@ class StoreOptions:
     user: str | None = None
     password: str = ""
     database: str | None = None
+    #: Most memory, in MB, an embedded store keeps of the graph's pages and its queries'
+    #: intermediate results (None: the store's own default).
+    memory_mb: int | None = None
 
 
 @dataclass(frozen=True)

@@ -38,6 +38,11 @@ def _classify(error: Exception, cypher: str) -> Exception:
         return QueryTimeout("the query ran past its time limit and was cancelled")
     if _WRITE_MESSAGE.search(message):
         return WriteRefused(f"writes are not allowed here: {message}")
+    if message.startswith("Buffer manager exception"):
+        return QueryError(
+            f"the embedded store ran out of memory ({message}); "
+            "REACHGRAPH_EMBEDDED_MEMORY_MB bounds it, if set; else the machine's memory does"
+        )
     return QueryError(message)
 
 
@@ -56,16 +61,24 @@ class LadybugStore(Store):
 
     @classmethod
     def open(cls, location: str, options: StoreOptions) -> LadybugStore:
-        return cls(location, read_only=options.read_only)
+        return cls(location, read_only=options.read_only, memory_mb=options.memory_mb)
 
     def __init__(
-        self, path: str | Path | None, *, read_only: bool = False, schema: Schema | None = None
+        self,
+        path: str | Path | None,
+        *,
+        read_only: bool = False,
+        schema: Schema | None = None,
+        memory_mb: int | None = None,
     ) -> None:
         """Open the store in the directory `path`, creating it if needed; `None` opens an
-        empty in-memory store (what-if questions run on one)."""
+        empty in-memory store (what-if questions run on one). `memory_mb` bounds its
+        buffer pool (the pages it keeps, and its queries' hash tables and sorts); LadybugDB's
+        default is 80% of the machine's memory, for each process that opens a store."""
         super().__init__(schema)
         self.path = Path(path).expanduser() if path is not None else None
         self.read_only = read_only
+        self.memory_mb = memory_mb
         #: The files whose stamps make the data version, as strings: _files runs several
         #: times a read, and joining paths there cost more than the stat() calls.
         self._stamped = (
@@ -81,7 +94,8 @@ class LadybugStore(Store):
     def _connect(self) -> tuple[ladybug.Database, ladybug.Connection, Stamps]:
         stamps = self._files()
         try:
-            db = ladybug.Database(self._file(), read_only=self.read_only)
+            pool = (self.memory_mb or 0) * 2**20
+            db = ladybug.Database(self._file(), read_only=self.read_only, buffer_pool_size=pool)
             return db, ladybug.Connection(db), stamps
         except RuntimeError as error:
             raise StoreUnavailable(
