@@ -56,8 +56,8 @@ class Upkeep:
     """One load's upkeep of REACHES: `writing_nodes` and `writing_relationships`, before
     each write, say what it writes; `finish` derives what the keys it touches (nodes, and
     both ends of relationships) affect. Into an empty store, the curated graph is what the
-    load wrote, kept as it goes instead of read back at the end (on Neo4j the read-back was
-    a quarter of a first load: bench/ingest.py)."""
+    load wrote, kept as it goes instead of read back at the end (on Neo4j a first load took
+    18-34% less time without the read-back: docs/benchmarks.md)."""
 
     def __init__(self, store: Store, counts: Counts) -> None:
         self.store = store
@@ -120,7 +120,8 @@ def rederive(
     total = store.counts().relationships.get(DERIVED, 0)
     if changed is not None and not changed:
         return Rederived(total, 0, 0)
-    graph = graph or Graph.read(store)
+    if graph is None:
+        graph = Graph.read(store)
     data = None if changed is None else sorted(affected(graph, changed))
     if data is not None and len(data) == sum(kind == "Data" for kind in graph.kind.values()):
         data = None  # all of them: replaced whole, without a lookup per body of data
