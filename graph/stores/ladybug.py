@@ -9,7 +9,6 @@ one batch still bind to its declared type.
 from __future__ import annotations
 
 import os
-import re
 import threading
 import time
 from collections.abc import Mapping, Sequence
@@ -19,31 +18,15 @@ from typing import Any
 import ladybug
 import pandas as pd
 
-from ..errors import QueryError, QueryRefused, QueryTimeout, StoreUnavailable, WriteRefused
+from ..errors import QueryError, QueryRefused, QueryTimeout, StoreUnavailable
 from ..schema import Property, Schema
 from .base import QueryResult, Store, StoreOptions
+from .ladybug_errors import classify
 from .ladybug_guard import _one_statement, guard_read
 from .ladybug_layout import _TYPES, NOTES, ddl
 from .ladybug_values import native
 
 DB_FILE = "graph.lbug"
-
-
-_WRITE_MESSAGE = re.compile(r"read-only (transaction|database)", re.IGNORECASE)
-
-
-def _classify(error: Exception, cypher: str) -> Exception:
-    message = str(error)
-    if message.startswith("Interrupted"):
-        return QueryTimeout("the query ran past its time limit and was cancelled")
-    if _WRITE_MESSAGE.search(message):
-        return WriteRefused(f"writes are not allowed here: {message}")
-    if message.startswith("Buffer manager exception"):
-        return QueryError(
-            f"the embedded store ran out of memory ({message}); "
-            "REACHGRAPH_EMBEDDED_MEMORY_MB bounds it, if set; else the machine's memory does"
-        )
-    return QueryError(message)
 
 
 #: How long a read-only store waits for a writer in another process to finish rewriting the
@@ -153,7 +136,7 @@ class LadybugStore(Store):
         try:
             return self._conn.execute(cypher, dict(params or {}))
         except RuntimeError as error:
-            raise _classify(error, cypher) from error
+            raise classify(error) from error
 
     def apply_schema(self) -> None:
         with self._lock:
