@@ -52,11 +52,13 @@ def steps(tables: Path, store_dir: Path) -> dict[str, float]:
         rss["validated"] = status("VmRSS")
         graph = Graph(store.schema)
         for kind, frame in valid.nodes.items():
-            graph.add_nodes(kind, store.shaped(frame, list(store.schema.nodes[kind].properties)))
+            names = list(store.schema.nodes[kind].properties)
+            graph.add_nodes(kind, names, store.shaped(frame, names).itertuples(index=False))
         for rel_type, pairs in valid.relationships.items():
-            columns = ["start", "end", *store.schema.relationships[rel_type].properties]
+            names = list(store.schema.relationships[rel_type].properties)
             for frame in pairs.values():
-                graph.add_relationships(rel_type, store.shaped(frame, columns))
+                rows = store.shaped(frame, ["start", "end", *names]).itertuples(index=False)
+                graph.add_relationships(rel_type, names, rows)
         rss["curated graph"] = status("VmRSS")
         rows = list(Deriver(graph).rows(None))
         rss[f"{DERIVED} rows ({len(rows):,})"] = status("VmRSS")

@@ -6,11 +6,9 @@ from __future__ import annotations
 
 import datetime
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
-
-import pandas as pd
 
 from ..graph.schema import Schema
 from ..graph.stores import Store
@@ -133,10 +131,7 @@ class Graph:
         for kind, spec in graph.schema.nodes.items():
             names = list(spec.properties)
             columns = ", ".join(f"n.{name}" for name in names)
-            for row in store.read(f"MATCH (n:{kind}) RETURN {columns}").rows:
-                props = {k: v for k, v in zip(names, row, strict=True) if v is not None}
-                graph.nodes[props["key"]] = props
-                graph.kind[props["key"]] = kind
+            graph.add_nodes(kind, names, store.read(f"MATCH (n:{kind}) RETURN {columns}").rows)
         for rel_type, rel in graph.schema.curated_relationships.items():
             names = list(rel.properties)
             columns = "".join(f", r.{name}" for name in names)
@@ -144,23 +139,23 @@ class Graph:
                 rows = store.read(
                     f"MATCH (a:{start})-[r:{rel_type}]->(b:{end}) RETURN a.key, b.key{columns}"
                 ).rows
-                for a, b, *values in rows:
-                    props = {k: v for k, v in zip(names, values, strict=True) if v is not None}
-                    graph.add(Edge(rel_type, a, b, props))
+                graph.add_relationships(rel_type, names, rows)
         return graph
 
-    def add_nodes(self, kind: str, frame: pd.DataFrame) -> None:
-        """Nodes as a load writes them (`Store.shaped`: every property, None where empty)."""
-        names = list(frame.columns)
-        for row in frame.itertuples(index=False):
+    def add_nodes(self, kind: str, names: list[str], rows: Iterable[Sequence[Any]]) -> None:
+        """Nodes of a kind, each row the values of `names` (None where it has none): as the
+        store gives them back, or as a load writes them (`Store.shaped` frames)."""
+        for row in rows:
             props = {k: v for k, v in zip(names, row, strict=True) if v is not None}
             self.nodes[props["key"]] = props
             self.kind[props["key"]] = kind
 
-    def add_relationships(self, rel_type: str, frame: pd.DataFrame) -> None:
-        """Relationships as a load writes them: `start`, `end`, then every property."""
-        names = list(frame.columns[2:])
-        for start, end, *values in frame.itertuples(index=False):
+    def add_relationships(
+        self, rel_type: str, names: list[str], rows: Iterable[Sequence[Any]]
+    ) -> None:
+        """Relationships of a type, each row its start's key, its end's, then the values of
+        `names`."""
+        for start, end, *values in rows:
             props = {k: v for k, v in zip(names, values, strict=True) if v is not None}
             self.add(Edge(rel_type, start, end, props))
 

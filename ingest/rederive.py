@@ -71,12 +71,13 @@ class Upkeep:
     def writing_nodes(self, kind: str, frame: pd.DataFrame) -> None:
         self._changing(frame["key"])
         if self.written is not None:
-            self.written.add_nodes(kind, frame)
+            self.written.add_nodes(kind, list(frame.columns), frame.itertuples(index=False))
 
     def writing_relationships(self, rel_type: str, frame: pd.DataFrame) -> None:
         self._changing([*frame["start"], *frame["end"]])
         if self.written is not None:
-            self.written.add_relationships(rel_type, frame)
+            rows = frame.itertuples(index=False)
+            self.written.add_relationships(rel_type, list(frame.columns[2:]), rows)
 
     def _changing(self, keys: Iterable[str]) -> None:
         if not self.pending:
